@@ -1,0 +1,367 @@
+package dev.sfstream.emulator;
+
+import dev.sfstream.emulator.internal.EmulatorServer;
+import dev.sfstream.emulator.internal.RecordChange;
+import dev.sfstream.emulator.internal.Settings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A local Salesforce org: OAuth, the REST calls around the Streaming API, and the Streaming API itself on the
+ * CometD server library, over real HTTP. A streaming client cannot tell it from a Developer Edition org for
+ * anything the Streaming API touches, so tests and demos need no Salesforce account.
+ *
+ * <pre>{@code
+ * try (Emulator emulator = Emulator.builder().port(0).build().start()) {
+ *     String url = emulator.url();   // log in at url + "/services/oauth2/token"
+ *     emulator.create("Lead", Map.of("LastName", "Doe", "Company", "Acme"));
+ * }
+ * }</pre>
+ *
+ * <p>The default org has one user, {@value #DEFAULT_USERNAME} with password {@value #DEFAULT_PASSWORD}, and one
+ * connected app, {@value #DEFAULT_CLIENT_ID} with secret {@value #DEFAULT_CLIENT_SECRET}, which also runs the
+ * client credentials flow as that user. It listens on 127.0.0.1 unless told otherwise.
+ *
+ * <p>Faults on demand ({@link #revokeTokens()}, {@link #dropSessions()}, {@link #busy(Duration)},
+ * {@link #advanceClock(Duration)}) are also served over HTTP under {@code /emulator/}. Thread-safe.
+ */
+public final class Emulator implements AutoCloseable {
+    public static final String DEFAULT_USERNAME = "dev@sfstream.local";
+    public static final String DEFAULT_PASSWORD = "sfstream";
+    public static final String DEFAULT_CLIENT_ID = "sfstream-local";
+    public static final String DEFAULT_CLIENT_SECRET = "sfstream-local-secret";
+
+    private final Settings settings;
+    private final EmulatorServer server;
+    private volatile boolean started;
+
+    private Emulator(Settings settings) {
+        this.settings = settings;
+        this.server = new EmulatorServer(settings);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts listening and prints one line with the URL (unless built {@code quiet}).
+     *
+     * @return this emulator
+     * @throws IllegalStateException when the port cannot be bound
+     */
+    public Emulator start() {
+        if (started) {
+            return this;
+        }
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the emulator could not listen on " + settings.host() + ":"
+                    + settings.port() + ": " + e.getMessage(), e);
+        }
+        started = true;
+        if (!settings.quiet()) {
+            System.out.println("sfstream emulator listening on " + url());
+        }
+        return this;
+    }
+
+    /** The base URL, such as {@code http://127.0.0.1:54321}: the login URL and the instance URL at once. */
+    public String url() {
+        requireStarted();
+        return server.url();
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        requireStarted();
+        return server.address().getPort();
+    }
+
+    /** Stops the server; every client connection is closed. */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the emulator did not stop cleanly", e);
+        }
+    }
+
+    private void requireStarted() {
+        if (!started) {
+            throw new IllegalStateException("the emulator is not started: call start() first");
+        }
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    /** Revokes every access token; held connects get {@code 401::Authentication invalid} at once. */
+    public void revokeTokens() {
+        server.faults().revokeTokens();
+    }
+
+    /** Drops every CometD client session; each client's next request gets {@code 403::Unknown client}. */
+    public int dropSessions() {
+        return server.faults().dropSessions();
+    }
+
+    /** Answers handshake, connect and subscribe with Salesforce's 503 busy reason for {@code duration}. */
+    public void busy(Duration duration) {
+        server.faults().busy(duration);
+    }
+
+    /** Moves the org's clock forward: retention windows and token lifetimes follow. */
+    public void advanceClock(Duration by) {
+        server.faults().advanceClock(by);
+    }
+
+    /** Issues a refresh token for a user and connected app, as a completed web-server OAuth flow would. */
+    public String issueRefreshToken(String username, String clientId) {
+        return server.faults().issueRefreshToken(username, clientId);
+    }
+
+    /** Clients, subscriptions, and channels with their last replay ID, as {@code GET /emulator/status} answers. */
+    public Map<String, Object> status() {
+        return server.faults().status();
+    }
+
+    // ---------------------------------------------------------------- data, as the first user
+
+    /** Creates a record as the org's first user, with notifications as a REST create would cause. */
+    public String create(String sobjectType, Map<String, ?> fields) {
+        return server.org().create(sobjectType, fields, server.org().adminUserId()).id();
+    }
+
+    /** Creates a record as the given user, so that the change is attributed to them. */
+    public String createAs(String username, String sobjectType, Map<String, ?> fields) {
+        return server.org().create(sobjectType, fields, userId(username)).id();
+    }
+
+    /** Updates a record as the org's first user. */
+    public void update(String sobjectType, String id, Map<String, ?> fields) {
+        server.org().update(sobjectType, id, fields, server.org().adminUserId());
+    }
+
+    /** Updates a record as the given user. */
+    public void updateAs(String username, String sobjectType, String id, Map<String, ?> fields) {
+        server.org().update(sobjectType, id, fields, userId(username));
+    }
+
+    /** Deletes a record (to the recycle bin) as the org's first user. */
+    public void delete(String sobjectType, String id) {
+        server.org().delete(sobjectType, id, server.org().adminUserId());
+    }
+
+    /** Restores a deleted record from the recycle bin. */
+    public void undelete(String id) {
+        RecordChange change = server.org().undelete(id, server.org().adminUserId());
+        Objects.requireNonNull(change);
+    }
+
+    /** A live record by ID. */
+    public Optional<Map<String, Object>> record(String id) {
+        return server.org().data().get(id);
+    }
+
+    /** The live records of a type. */
+    public List<Map<String, Object>> records(String sobjectType) {
+        return server.org().data().records(sobjectType);
+    }
+
+    /** Publishes a platform event ({@code Order_Placed__e}) on {@code /event/<type>}; returns its EventUuid. */
+    public String publishEvent(String eventType, Map<String, ?> fields) {
+        if (!eventType.endsWith("__e")) {
+            throw new IllegalArgumentException("a platform event type ends with __e: " + eventType);
+        }
+        return server.org().publishPlatformEvent(eventType, fields, server.org().adminUserId()).eventUuid();
+    }
+
+    /** The ID of a user of the org. */
+    public String userId(String username) {
+        return server.org().userId(username)
+                .orElseThrow(() -> new IllegalArgumentException("no such user: " + username));
+    }
+
+    /** The org's ID. */
+    public String orgId() {
+        return server.org().orgId();
+    }
+
+    /** The configured users. */
+    public List<EmulatorUser> users() {
+        return settings.users();
+    }
+
+    /**
+     * Builds an {@link Emulator}. Every setting has a default fit for tests and demos; {@link #build()} checks them.
+     */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 0;
+        private final List<EmulatorUser> users = new ArrayList<>();
+        private final List<ConnectedApp> apps = new ArrayList<>();
+        private Duration tokenLifetime = Duration.ofHours(2);
+        private Duration longPollTimeout = Duration.ofSeconds(110);
+        private Duration reconnectTimeout = Duration.ofSeconds(40);
+        private int concurrentClientLimit = 20;
+        private long dailyDeliveryLimit = 0;
+        private int retainedEventsPerChannel = 100_000;
+        private int replayBatchSize = 1_000;
+        private int queryPageSize = 2_000;
+        private Set<String> cdcTypes = new LinkedHashSet<>(List.of("Account", "Contact", "Lead", "Opportunity", "Case"));
+        private Clock clock = Clock.systemUTC();
+        private boolean quiet;
+
+        private Builder() {
+        }
+
+        /** The address to listen on; 127.0.0.1 by default. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The port; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Adds a user; without any, the org has the default user. */
+        public Builder user(EmulatorUser user) {
+            users.add(Objects.requireNonNull(user, "user"));
+            return this;
+        }
+
+        /** Adds a connected app; the default app is always there. */
+        public Builder connectedApp(ConnectedApp app) {
+            apps.add(Objects.requireNonNull(app, "app"));
+            return this;
+        }
+
+        /** How long an access token lives on the org's clock; 2 hours by default. */
+        public Builder tokenLifetime(Duration lifetime) {
+            this.tokenLifetime = lifetime;
+            return this;
+        }
+
+        /** How long a {@code /meta/connect} is held when there is nothing to send; 110 s as Salesforce. */
+        public Builder longPollTimeout(Duration timeout) {
+            this.longPollTimeout = timeout;
+            return this;
+        }
+
+        /** How long a client may go without a {@code /meta/connect} before it is dropped; 40 s as Salesforce. */
+        public Builder reconnectTimeout(Duration timeout) {
+            this.reconnectTimeout = timeout;
+            return this;
+        }
+
+        /** How many CometD clients may be connected at once; 20 as a Developer Edition org. */
+        public Builder concurrentClientLimit(int limit) {
+            this.concurrentClientLimit = limit;
+            return this;
+        }
+
+        /** How many event deliveries a day allows; 0 (the default) for no limit. */
+        public Builder dailyDeliveryLimit(long limit) {
+            this.dailyDeliveryLimit = limit;
+            return this;
+        }
+
+        /** How many events a channel keeps at most, within its retention window; 100,000 by default. */
+        public Builder retainedEventsPerChannel(int count) {
+            this.retainedEventsPerChannel = count;
+            return this;
+        }
+
+        /** How many events one connect response carries at most; 1,000 by default. */
+        public Builder replayBatchSize(int size) {
+            this.replayBatchSize = size;
+            return this;
+        }
+
+        /** How many records a REST query page holds before {@code nextRecordsUrl}; 2,000 as Salesforce. */
+        public Builder queryPageSize(int size) {
+            this.queryPageSize = size;
+            return this;
+        }
+
+        /** The types with Change Data Capture enabled; Account, Contact, Lead, Opportunity and Case by default. */
+        public Builder changeDataCapture(String... sobjectTypes) {
+            this.cdcTypes = new LinkedHashSet<>(List.of(sobjectTypes));
+            return this;
+        }
+
+        /** The org's base clock; {@link #advanceClock(Duration)} moves forward from it. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Whether {@link #start()} stays silent instead of printing its URL. */
+        public Builder quiet(boolean quiet) {
+            this.quiet = quiet;
+            return this;
+        }
+
+        /**
+         * Checks every setting and builds the emulator (not yet listening).
+         *
+         * @throws IllegalArgumentException naming the setting that is wrong
+         */
+        public Emulator build() {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+            }
+            positive("tokenLifetime", tokenLifetime);
+            positive("longPollTimeout", longPollTimeout);
+            positive("reconnectTimeout", reconnectTimeout);
+            if (concurrentClientLimit < 1) {
+                throw new IllegalArgumentException("concurrentClientLimit must be 1 or more, got "
+                        + concurrentClientLimit);
+            }
+            if (dailyDeliveryLimit < 0) {
+                throw new IllegalArgumentException("dailyDeliveryLimit must be 0 (no limit) or more");
+            }
+            if (retainedEventsPerChannel < 1 || replayBatchSize < 1 || queryPageSize < 1) {
+                throw new IllegalArgumentException(
+                        "retainedEventsPerChannel, replayBatchSize and queryPageSize must be 1 or more");
+            }
+            List<EmulatorUser> allUsers = new ArrayList<>(users);
+            if (allUsers.isEmpty()) {
+                allUsers.add(new EmulatorUser(DEFAULT_USERNAME, DEFAULT_PASSWORD, "", "Dev", "User"));
+            }
+            Set<String> names = new java.util.HashSet<>();
+            for (EmulatorUser u : allUsers) {
+                if (!names.add(u.username().toLowerCase(java.util.Locale.ROOT))) {
+                    throw new IllegalArgumentException("user " + u.username() + " is configured twice");
+                }
+            }
+            List<ConnectedApp> allApps = new ArrayList<>();
+            if (apps.stream().noneMatch(a -> a.clientId().equals(DEFAULT_CLIENT_ID))) {
+                allApps.add(new ConnectedApp(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, null,
+                        allUsers.get(0).username()));
+            }
+            allApps.addAll(apps);
+            return new Emulator(new Settings(host, port, allUsers, allApps, tokenLifetime, longPollTimeout,
+                    reconnectTimeout, concurrentClientLimit, dailyDeliveryLimit, retainedEventsPerChannel,
+                    replayBatchSize, queryPageSize, cdcTypes, clock, quiet));
+        }
+
+        private static void positive(String name, Duration d) {
+            if (d == null || d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(name + " must be a positive duration, got " + d);
+            }
+        }
+    }
+}

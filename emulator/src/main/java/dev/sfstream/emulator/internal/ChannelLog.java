@@ -1,0 +1,98 @@
+package dev.sfstream.emulator.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.LongFunction;
+
+/**
+ * The retained events of one channel, in replay ID order. Replay IDs increase with gaps, as Salesforce's do
+ * (PROTOCOL.md section 2); events leave the log when they fall out of the retention window on the org's clock or
+ * when the log is over capacity. Thread-safe (every method is synchronized and short).
+ */
+final class ChannelLog {
+    private final String channel;
+    private final Duration retention;
+    private final int capacity;
+    private final Random gaps;
+    private final ArrayList<RetainedEvent> events = new ArrayList<>();
+    private int head;
+    private long lastReplayId;
+
+    ChannelLog(String channel, Duration retention, int capacity) {
+        this.channel = channel;
+        this.retention = retention;
+        this.capacity = capacity;
+        this.gaps = new Random(channel.hashCode());
+    }
+
+    String channel() {
+        return channel;
+    }
+
+    /** Appends an event; {@code data} is built from the replay ID assigned to it. */
+    synchronized RetainedEvent append(Instant at, LongFunction<Map<String, Object>> data, Map<String, Object> record,
+            Set<String> userIds) {
+        lastReplayId += 1 + gaps.nextInt(3);
+        RetainedEvent event = new RetainedEvent(lastReplayId, at, data.apply(lastReplayId), record, userIds);
+        events.add(event);
+        expire(at);
+        return event;
+    }
+
+    /** Up to {@code max} retained events after {@code replayId}, oldest first. */
+    synchronized List<RetainedEvent> after(long replayId, int max, Instant now) {
+        expire(now);
+        int from = firstAfter(replayId);
+        int to = Math.min(events.size(), from + max);
+        return from >= to ? List.of() : new ArrayList<>(events.subList(from, to));
+    }
+
+    /** Whether {@code replayId} is the ID of an event still retained. */
+    synchronized boolean isRetained(long replayId, Instant now) {
+        expire(now);
+        int i = firstAfter(replayId - 1);
+        return i < events.size() && events.get(i).replayId == replayId;
+    }
+
+    synchronized long lastReplayId() {
+        return lastReplayId;
+    }
+
+    synchronized int size(Instant now) {
+        expire(now);
+        return events.size() - head;
+    }
+
+    /** Index of the first retained event with an ID above {@code replayId}. */
+    private int firstAfter(long replayId) {
+        int lo = head;
+        int hi = events.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (events.get(mid).replayId <= replayId) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private void expire(Instant now) {
+        Instant cutoff = now.minus(retention);
+        while (head < events.size()
+                && (events.size() - head > capacity || events.get(head).createdAt.isBefore(cutoff))) {
+            events.set(head, null);
+            head++;
+        }
+        if (head > 1024 && head > events.size() / 2) {
+            events.subList(0, head).clear();
+            head = 0;
+        }
+    }
+}

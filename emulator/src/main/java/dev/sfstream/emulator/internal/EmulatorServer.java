@@ -1,0 +1,110 @@
+package dev.sfstream.emulator.internal;
+
+import jakarta.servlet.DispatcherType;
+import java.net.InetSocketAddress;
+import java.util.EnumSet;
+import org.cometd.bayeux.server.BayeuxServer;
+import org.cometd.server.AbstractServerTransport;
+import org.cometd.server.BayeuxServerImpl;
+import org.cometd.server.http.AbstractHttpTransport;
+import org.cometd.server.http.jakarta.CometDServlet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Wires the emulator together: Jetty 12 with the CometD server on {@code /cometd/*} (Salesforce's behaviour added
+ * by {@link SalesforceStreaming}), OAuth on {@code /services/oauth2/*}, REST on {@code /services/data/*}, the
+ * identity URL on {@code /id/*} and the fault endpoints on {@code /emulator/*}.
+ *
+ * <p>Long polls are asynchronous: a waiting client holds no thread.
+ */
+public final class EmulatorServer {
+    private final EmulatedOrg org;
+    private final SalesforceStreaming streaming;
+    private final Faults faults;
+    private final Server server;
+    private final BayeuxServerImpl bayeux;
+    private volatile String baseUrl;
+
+    public EmulatorServer(Settings settings) {
+        this.org = new EmulatedOrg(settings);
+        this.streaming = new SalesforceStreaming(org);
+        this.faults = new Faults(org, streaming);
+
+        QueuedThreadPool threads = new QueuedThreadPool(256, 8);
+        threads.setName("sfstream-emulator");
+        threads.setDaemon(true);
+        this.server = new Server(threads);
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(settings.longPollTimeout().toMillis() + 30_000);
+        connector.setAcceptQueueSize(4096);
+        server.addConnector(connector);
+
+        this.bayeux = new BayeuxServerImpl();
+        bayeux.setOption(BayeuxServerImpl.ALLOWED_TRANSPORTS_OPTION, "long-polling");
+        bayeux.setOption(AbstractServerTransport.TIMEOUT_OPTION, settings.longPollTimeout().toMillis());
+        bayeux.setOption(AbstractServerTransport.INTERVAL_OPTION, 0L);
+        bayeux.setOption(AbstractServerTransport.MAX_INTERVAL_OPTION, settings.reconnectTimeout().toMillis());
+        bayeux.setOption(AbstractServerTransport.META_CONNECT_DELIVERY_OPTION, true);
+        bayeux.setOption(AbstractServerTransport.JSON_CONTEXT_OPTION, "org.cometd.server.JacksonJSONContextServer");
+        bayeux.setOption(AbstractHttpTransport.BROWSER_COOKIE_NAME_OPTION, "BAYEUX_BROWSER");
+        bayeux.setOption(BayeuxServerImpl.SWEEP_PERIOD_OPTION, 250L);
+        bayeux.setSecurityPolicy(streaming);
+        bayeux.addExtension(streaming);
+        bayeux.addListener(streaming);
+        streaming.attach(bayeux);
+
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.setAttribute(BayeuxServer.ATTRIBUTE, bayeux);
+        ServletHolder cometd = new ServletHolder(new CometDServlet());
+        cometd.setInitOrder(1);
+        context.addServlet(cometd, "/cometd/*");
+        context.addFilter(new FilterHolder(new RequestLimitFilter()), "/cometd/*", EnumSet.of(DispatcherType.REQUEST));
+        OAuthServlet oauth = new OAuthServlet(org, this::url);
+        context.addServlet(new ServletHolder(oauth), "/services/oauth2/*");
+        context.addServlet(new ServletHolder(new RestServlet(org)), "/services/data/*");
+        context.addServlet(new ServletHolder(new IdentityServlet(org, oauth)), "/id/*");
+        context.addServlet(new ServletHolder(new FaultServlet(faults)), "/emulator/*");
+        server.setHandler(context);
+    }
+
+    public void start() throws Exception {
+        server.start();
+        ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+        String host = connector.getHost();
+        if (host == null || host.equals("0.0.0.0")) {
+            host = "127.0.0.1";
+        }
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        baseUrl = "http://" + host + ":" + connector.getLocalPort();
+    }
+
+    public void stop() throws Exception {
+        server.stop();
+    }
+
+    public String url() {
+        return baseUrl;
+    }
+
+    public InetSocketAddress address() {
+        ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+        return new InetSocketAddress(connector.getHost(), connector.getLocalPort());
+    }
+
+    public EmulatedOrg org() {
+        return org;
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+}

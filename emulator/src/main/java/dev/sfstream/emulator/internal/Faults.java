@@ -1,0 +1,65 @@
+package dev.sfstream.emulator.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The fault and admin operations, shared by the HTTP endpoints and the Java API. Thread-safe. */
+public final class Faults {
+    private final EmulatedOrg org;
+    private final SalesforceStreaming streaming;
+
+    Faults(EmulatedOrg org, SalesforceStreaming streaming) {
+        this.org = org;
+        this.streaming = streaming;
+    }
+
+    /** Revokes every access token; held connects are answered {@code 401::Authentication invalid} at once. */
+    public void revokeTokens() {
+        org.tokens().revokeAllAccessTokens();
+        streaming.wakeAll();
+    }
+
+    /** Drops every client session; each client's next request gets {@code 403::Unknown client}. */
+    public int dropSessions() {
+        return streaming.dropSessions();
+    }
+
+    /** Answers handshake, connect and subscribe with the 503 busy reason for a while. */
+    public void busy(Duration duration) {
+        streaming.busyUntil(Instant.now().plus(duration));
+    }
+
+    /** Moves the org's clock forward: retention windows and token lifetimes follow. */
+    public void advanceClock(Duration by) {
+        org.clock().advance(by);
+        streaming.wakeAll();
+    }
+
+    /** Restores a deleted record from the recycle bin. */
+    public String undelete(String id) {
+        return org.undelete(id, org.adminUserId()).id();
+    }
+
+    /** Issues a refresh token for a user and connected app, as a web-server OAuth flow would. */
+    public String issueRefreshToken(String username, String clientId) {
+        String userId = org.userId(username)
+                .orElseThrow(() -> new IllegalArgumentException("no such user: " + username));
+        if (org.app(clientId).isEmpty()) {
+            throw new IllegalArgumentException("no such connected app: " + clientId);
+        }
+        return org.tokens().issue(userId, username, clientId, true).grant().refreshToken();
+    }
+
+    /** Clients, subscriptions and channels with their last replay ID. */
+    public Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("clients", streaming.clientCount());
+        status.put("subscriptions", org.hub().subscriptions());
+        status.put("channels", org.hub().status());
+        status.put("deliveries", org.hub().deliveries());
+        status.put("time", org.clock().instant().toString());
+        return status;
+    }
+}

@@ -1,0 +1,186 @@
+package dev.sfstream.emulator.internal;
+
+import dev.sfstream.soql.CompiledQuery;
+import dev.sfstream.soql.MalformedQueryException;
+import dev.sfstream.soql.NotifyForFields;
+import dev.sfstream.soql.Soql;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Turns committed record changes into streaming events, under the org lock so that events follow commit order:
+ * PushTopic notifications (WHERE match, NotifyForOperation* and NotifyForFields, PROTOCOL.md section 5) and Change
+ * Data Capture events for the enabled types (section 4). The channels it appended to are kept for the caller to
+ * pump once the lock is released.
+ */
+final class RecordEvents implements OrgData.Observer {
+    private final OrgData org;
+    private final StreamingHub hub;
+    private final Set<String> cdcTypes;
+    private final Map<String, CompiledQuery> compiled = new ConcurrentHashMap<>();
+    private final Set<String> touched = ConcurrentHashMap.newKeySet();
+    private final AtomicLong commitNumber = new AtomicLong(1_000_000);
+
+    RecordEvents(OrgData org, StreamingHub hub, Set<String> cdcTypes) {
+        this.org = org;
+        this.hub = hub;
+        this.cdcTypes = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        this.cdcTypes.addAll(cdcTypes);
+    }
+
+    /** The compiled form of a PushTopic query, cached by its text. */
+    CompiledQuery compile(String query) {
+        return compiled.computeIfAbsent(query, q -> CompiledQuery.compile(Soql.parse(q), org.clock(), sub -> List.of()));
+    }
+
+    boolean cdcEnabled(String sobjectType) {
+        return cdcTypes.contains(sobjectType);
+    }
+
+    /** The change event channel of a type: {@code /data/AccountChangeEvent}, {@code /data/Employee__ChangeEvent}. */
+    static String changeEventChannel(String sobjectType) {
+        String base = sobjectType.toLowerCase(Locale.ROOT).endsWith("__c")
+                ? sobjectType.substring(0, sobjectType.length() - 1) : sobjectType;
+        return "/data/" + base + "ChangeEvent";
+    }
+
+    /** Channels appended to since the last call, to pump after the org lock is released. */
+    Set<String> drainTouched() {
+        Set<String> out = new TreeSet<>(touched);
+        touched.removeAll(out);
+        return out;
+    }
+
+    @Override
+    public void committed(RecordChange change) {
+        pushTopics(change);
+        if (cdcEnabled(change.sobjectType())) {
+            changeEvent(change);
+        }
+    }
+
+    private void pushTopics(RecordChange change) {
+        for (Map<String, Object> topic : org.records("PushTopic")) {
+            if (!Boolean.TRUE.equals(topic.get("IsActive"))) {
+                continue;
+            }
+            CompiledQuery query;
+            try {
+                query = compile(String.valueOf(topic.get("Query")));
+            } catch (MalformedQueryException | IllegalArgumentException e) {
+                continue; // stored topics were validated; a query that cannot run notifies nobody
+            }
+            if (!query.sobjectType().equalsIgnoreCase(change.sobjectType()) || !notifies(topic, query, change)) {
+                continue;
+            }
+            String channel = "/topic/" + topic.get("Name");
+            Map<String, Object> current = change.current();
+            Map<String, Object> sobject = change.operation() == RecordChange.Operation.DELETE
+                    ? Map.of("Id", change.id()) : query.project(current);
+            Instant at = change.at();
+            hub.append(channel, at, replayId -> {
+                Map<String, Object> event = new LinkedHashMap<>();
+                event.put("createdDate", SalesforceTime.event(at));
+                event.put("replayId", replayId);
+                event.put("type", change.operation().pushTopicType());
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("event", event);
+                data.put("sobject", sobject);
+                return data;
+            }, current, null);
+            touched.add(channel);
+        }
+    }
+
+    private static boolean notifies(Map<String, Object> topic, CompiledQuery query, RecordChange change) {
+        return switch (change.operation()) {
+            case CREATE -> flag(topic, "NotifyForOperationCreate") && query.matches(change.after());
+            case UNDELETE -> flag(topic, "NotifyForOperationUndelete") && query.matches(change.after());
+            case DELETE -> flag(topic, "NotifyForOperationDelete") && query.matches(change.before());
+            case UPDATE -> flag(topic, "NotifyForOperationUpdate") && query.matches(change.after())
+                    && fieldsNotify(NotifyForFields.fromSalesforceName(String.valueOf(topic.get("NotifyForFields"))),
+                            query, change.changedFields());
+        };
+    }
+
+    /** Which changed fields make an update notify, by NotifyForFields (PROTOCOL.md section 5). */
+    static boolean fieldsNotify(NotifyForFields mode, CompiledQuery query, Set<String> changed) {
+        if (changed.isEmpty()) {
+            return false;
+        }
+        return switch (mode) {
+            case ALL -> true;
+            case REFERENCED -> query.selectsAnyOf(changed) || query.filtersOnAnyOf(changed);
+            case SELECT -> query.selectsAnyOf(changed);
+            case WHERE -> query.filtersOnAnyOf(changed);
+        };
+    }
+
+    private static boolean flag(Map<String, Object> topic, String field) {
+        return Boolean.TRUE.equals(topic.get(field));
+    }
+
+    private void changeEvent(RecordChange change) {
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("entityName", change.sobjectType());
+        header.put("recordIds", List.of(change.id()));
+        header.put("changeType", change.operation().changeType());
+        header.put("changeOrigin", "com/salesforce/api/rest/64.0");
+        header.put("transactionKey", UUID.randomUUID().toString());
+        header.put("sequenceNumber", 1);
+        header.put("commitTimestamp", change.at().toEpochMilli());
+        header.put("commitNumber", commitNumber.incrementAndGet());
+        header.put("commitUser", change.userId());
+        List<String> changedFields = new ArrayList<>();
+        List<String> nulledFields = new ArrayList<>();
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("ChangeEventHeader", header);
+        switch (change.operation()) {
+            case CREATE, UNDELETE -> change.after().forEach((field, value) -> {
+                if (value != null && !field.equalsIgnoreCase("Id") && !field.equalsIgnoreCase("IsDeleted")
+                        && !field.equalsIgnoreCase("SystemModstamp")) {
+                    payload.put(field, value);
+                }
+            });
+            case UPDATE -> {
+                for (String field : change.changedFields()) {
+                    Object value = change.after().get(field);
+                    payload.put(field, value);
+                    changedFields.add(field);
+                    if (value == null) {
+                        nulledFields.add(field);
+                    }
+                }
+                payload.put("LastModifiedDate", change.after().get("LastModifiedDate"));
+                changedFields.add("LastModifiedDate");
+            }
+            case DELETE -> {
+                // a delete event carries the header only
+            }
+        }
+        header.put("changedFields", changedFields);
+        header.put("nulledFields", nulledFields);
+        header.put("diffFields", List.of());
+        header.put("isTransactionEnd", true);
+        String schema = Schemas.idOf(change.sobjectType() + "ChangeEvent");
+        for (String channel : List.of(changeEventChannel(change.sobjectType()), "/data/ChangeEvents")) {
+            hub.append(channel, change.at(), replayId -> {
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("schema", schema);
+                data.put("payload", payload);
+                data.put("event", Map.of("replayId", replayId));
+                return data;
+            }, change.current(), null);
+            touched.add(channel);
+        }
+    }
+}

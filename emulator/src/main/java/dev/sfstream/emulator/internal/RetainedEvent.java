@@ -1,0 +1,53 @@
+package dev.sfstream.emulator.internal;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import org.cometd.bayeux.server.BayeuxServer;
+import org.cometd.bayeux.server.ServerMessage;
+
+/**
+ * One event kept in a channel's log: its replay ID, when it was created, the message {@code data} and, for
+ * PushTopic events, the record it describes (filtered subscriptions match on it). Generic events pushed to chosen
+ * users carry their user IDs.
+ *
+ * <p>The Bayeux message for the channel itself is built once and shared by every subscriber, so its JSON is
+ * generated once however many clients receive it.
+ */
+final class RetainedEvent {
+    final long replayId;
+    final Instant createdAt;
+    final Map<String, Object> data;
+    final Map<String, Object> record;
+    final Set<String> userIds;
+    private volatile ServerMessage.Mutable shared;
+
+    RetainedEvent(long replayId, Instant createdAt, Map<String, Object> data, Map<String, Object> record,
+            Set<String> userIds) {
+        this.replayId = replayId;
+        this.createdAt = createdAt;
+        this.data = data;
+        this.record = record;
+        this.userIds = userIds;
+    }
+
+    /** The message to deliver on {@code channel}: shared when it is the log's own channel, new for a filtered one. */
+    ServerMessage.Mutable message(BayeuxServer bayeux, String logChannel, String channel) {
+        if (!logChannel.equals(channel)) {
+            return build(bayeux, channel);
+        }
+        ServerMessage.Mutable m = shared;
+        if (m == null) {
+            m = build(bayeux, channel);
+            shared = m;
+        }
+        return m;
+    }
+
+    private ServerMessage.Mutable build(BayeuxServer bayeux, String channel) {
+        ServerMessage.Mutable m = bayeux.newMessage();
+        m.setChannel(channel);
+        m.setData(data);
+        return m;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.sfstream.emulator.internal;
+
+import dev.sfstream.emulator.ConnectedApp;
+import dev.sfstream.emulator.EmulatorUser;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The emulator's whole configuration, as built and checked by {@code Emulator.Builder}.
+ *
+ * @param longPollTimeout how long a {@code /meta/connect} is held (Salesforce: 110 s)
+ * @param reconnectTimeout how long a client may go without a {@code /meta/connect} before it is dropped (40 s)
+ * @param concurrentClientLimit how many CometD clients may be handshaken at once (Developer Edition: 20)
+ * @param dailyDeliveryLimit deliveries allowed per day; 0 for no limit
+ * @param retainedEventsPerChannel how many events a channel keeps at most, on top of the retention window
+ * @param replayBatchSize how many events one connect response carries at most
+ * @param pageSize how many records one REST query page holds
+ */
+public record Settings(
+        String host,
+        int port,
+        List<EmulatorUser> users,
+        List<ConnectedApp> apps,
+        Duration tokenLifetime,
+        Duration longPollTimeout,
+        Duration reconnectTimeout,
+        int concurrentClientLimit,
+        long dailyDeliveryLimit,
+        int retainedEventsPerChannel,
+        int replayBatchSize,
+        int pageSize,
+        Set<String> changeDataCaptureTypes,
+        Clock clock,
+        boolean quiet) {
+    public Settings {
+        users = List.copyOf(users);
+        apps = List.copyOf(apps);
+        changeDataCaptureTypes = Set.copyOf(changeDataCaptureTypes);
+    }
+}

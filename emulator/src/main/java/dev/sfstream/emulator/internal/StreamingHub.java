@@ -1,0 +1,210 @@
+package dev.sfstream.emulator.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.function.LongFunction;
+import org.cometd.bayeux.Promise;
+import org.cometd.bayeux.server.BayeuxServer;
+import org.cometd.bayeux.server.ServerSession;
+import org.cometd.server.ServerSessionImpl;
+
+/**
+ * Where events are kept and handed to subscribed clients: one {@link ChannelLog} per channel, and for each
+ * channel the client sessions subscribed to it, each with its own cursor.
+ *
+ * <p>Delivery is a pull from the log into the CometD session's queue ("pumping"), done under the session's lock:
+ * when an event is published, when a client subscribes, and on every {@code /meta/connect}. So a client that
+ * subscribes with a replay ID gets the retained events after it, then the live ones, in replay ID order, without
+ * a gap or a duplicate even while events are being published. At most {@code batchSize} events wait in a session's
+ * queue, so a long replay goes out as a series of connect responses rather than one huge one.
+ *
+ * <p>Lock order: a session's lock, then a log's lock; a log's lock is never held while taking a session's lock.
+ */
+public final class StreamingHub {
+    private final Map<String, ChannelLog> logs = new ConcurrentHashMap<>();
+    private final Map<String, List<Subscriber>> subscribers = new ConcurrentHashMap<>();
+    private final AtomicLong deliveries = new AtomicLong();
+    private final OrgClock clock;
+    private final int batchSize;
+    private final int capacity;
+    private volatile BayeuxServer bayeux;
+
+    public StreamingHub(OrgClock clock, int batchSize, int capacity) {
+        this.clock = clock;
+        this.batchSize = batchSize;
+        this.capacity = capacity;
+    }
+
+    void attach(BayeuxServer bayeux) {
+        this.bayeux = bayeux;
+    }
+
+    /** Retention by channel type: 72 hours for platform events and change events, 24 hours otherwise. */
+    static Duration retentionOf(String channel) {
+        return channel.startsWith("/event/") || channel.startsWith("/data/") ? Duration.ofHours(72)
+                : Duration.ofHours(24);
+    }
+
+    ChannelLog log(String channel) {
+        return logs.computeIfAbsent(channel, c -> new ChannelLog(c, retentionOf(c), capacity));
+    }
+
+    /** Appends an event to a channel's log; call {@link #pump(String)} once the caller's own locks are released. */
+    RetainedEvent append(String channel, Instant at, LongFunction<Map<String, Object>> data,
+            Map<String, Object> record, Set<String> userIds) {
+        return log(channel).append(at, data, record, userIds);
+    }
+
+    /** Hands new events of a channel to every subscriber of it. */
+    public void pump(String channel) {
+        for (Subscriber s : subscribers.getOrDefault(channel, List.of())) {
+            pump(s);
+        }
+    }
+
+    /** Hands waiting events of every subscription of a session to it (on each {@code /meta/connect}). */
+    void pumpSession(ServerSession session) {
+        for (List<Subscriber> list : subscribers.values()) {
+            for (Subscriber s : list) {
+                if (s.session == session) {
+                    pump(s);
+                }
+            }
+        }
+    }
+
+    /** Registers a subscription and hands it what it is owed at once. */
+    void register(Subscriber subscriber) {
+        subscribers.computeIfAbsent(subscriber.logChannel, c -> new CopyOnWriteArrayList<>()).add(subscriber);
+        pump(subscriber);
+    }
+
+    /** Removes a session's subscription, as subscribed (filter included). */
+    void unregister(ServerSession session, String subscription) {
+        for (List<Subscriber> list : subscribers.values()) {
+            list.removeIf(s -> s.session == session && s.subscription.equals(subscription));
+        }
+    }
+
+    /** Removes every subscription of a session. */
+    void removeSession(ServerSession session) {
+        for (List<Subscriber> list : subscribers.values()) {
+            list.removeIf(s -> s.session == session);
+        }
+    }
+
+    boolean isSubscribed(ServerSession session, String subscription) {
+        for (List<Subscriber> list : subscribers.values()) {
+            for (Subscriber s : list) {
+                if (s.session == session && s.subscription.equals(subscription)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void pump(Subscriber s) {
+        ServerSessionImpl session = s.session;
+        ChannelLog log = log(s.logChannel);
+        Lock lock = session.getLock();
+        lock.lock();
+        try {
+            if (session.isDisconnected()) {
+                return;
+            }
+            int room = batchSize - session.getQueue().size();
+            if (room <= 0) {
+                return;
+            }
+            List<RetainedEvent> batch = new ArrayList<>();
+            while (batch.size() < room) {
+                List<RetainedEvent> next = log.after(s.cursor, room - batch.size(), clock.instant());
+                if (next.isEmpty()) {
+                    break;
+                }
+                for (RetainedEvent e : next) {
+                    s.cursor = e.replayId;
+                    if (s.accepts.test(e)) {
+                        batch.add(e);
+                    }
+                }
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            session.startBatch();
+            try {
+                for (RetainedEvent e : batch) {
+                    session.deliver(null, e.message(bayeux, s.logChannel, s.subscription), Promise.noop());
+                }
+            } finally {
+                session.endBatch();
+            }
+            deliveries.addAndGet(batch.size());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The users with a session subscribed to a channel. */
+    Set<String> subscribedUsers(String channel) {
+        Set<String> users = new java.util.HashSet<>();
+        for (Subscriber s : subscribers.getOrDefault(channel, List.of())) {
+            Object user = s.session.getAttribute(SalesforceStreaming.USER_ID);
+            if (user != null) {
+                users.add(user.toString());
+            }
+        }
+        return users;
+    }
+
+    /** Events handed to clients since the emulator started. */
+    public long deliveries() {
+        return deliveries.get();
+    }
+
+    /** For {@code /emulator/status}: each channel's last replay ID, retained count and subscribers. */
+    public Map<String, Object> status() {
+        Map<String, Object> channels = new LinkedHashMap<>();
+        Instant now = clock.instant();
+        new java.util.TreeMap<>(logs).forEach((name, log) -> {
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("lastReplayId", log.lastReplayId());
+            info.put("retained", log.size(now));
+            info.put("subscribers", subscribers.getOrDefault(name, List.of()).size());
+            channels.put(name, info);
+        });
+        subscribers.forEach((name, list) -> {
+            if (!list.isEmpty() && !channels.containsKey(name)) {
+                Map<String, Object> info = new LinkedHashMap<>();
+                info.put("lastReplayId", 0L);
+                info.put("retained", 0);
+                info.put("subscribers", list.size());
+                channels.put(name, info);
+            }
+        });
+        return channels;
+    }
+
+    /** For {@code /emulator/status}: every subscription as {clientId, channel}. */
+    public List<Map<String, Object>> subscriptions() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        subscribers.values().forEach(list -> list.forEach(s -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("clientId", s.session.getId());
+            m.put("channel", s.subscription);
+            out.add(m);
+        }));
+        return out;
+    }
+}
