@@ -36,4 +36,33 @@ public final class Soql {
         }
         return new Parser(new Lexer(text, lines).tokenize(), lines).statement();
     }
+
+    /**
+     * A value as a SOQL string literal, quotes included: backslashes, quotes and control characters are escaped, so
+     * that no value (a record type name, a user's input) can change the statement it is put in.
+     */
+    public static String quote(String value) {
+        StringBuilder sb = new StringBuilder(value.length() + 2).append('\'');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '\'' -> sb.append("\\'");
+                case '"' -> sb.append("\\\"");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('\'').toString();
+    }
 }

@@ -1,0 +1,356 @@
+package dev.sfstream;
+
+import dev.sfstream.bayeux.Message;
+import dev.sfstream.internal.SerialExecutor;
+import dev.sfstream.replay.ReplayMarker;
+import dev.sfstream.replay.ReplayStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything between the session and the consumer (DESIGN.md "How an event travels"): dedupe by replay ID, the
+ * bounded hand-over to the consumer (pull queue, per-channel listener lanes, or a publisher), back-pressure, and
+ * commits to the replay store.
+ *
+ * <p>Dedupe: per channel, the highest replay ID handed out in this process; an event at or below it is a
+ * duplicate (replay IDs increase per channel) and is dropped, so after a re-handshake that replays from the
+ * committed marker the consumer sees nothing twice.
+ *
+ * <p>Back-pressure: {@code outstanding} counts events handed out and not yet finished; at {@code capacity} the
+ * session sends no new connect until the consumer catches up. Events already received are never dropped.
+ */
+final class Delivery {
+    private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
+
+    private final ReplayStore store;
+    private final int capacity;
+    private final Executor listenerPool;
+    private final Runnable resume;
+    private final Consumer<StreamingException> errorSink;
+    private volatile String namespace = "default";
+
+    private final Map<String, Long> handedOut = new ConcurrentHashMap<>();
+    private final Map<String, Route> listeners = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<Object> pullQueue = new LinkedBlockingQueue<>();
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final AtomicInteger inListeners = new AtomicInteger();
+    private final List<StreamingEvent> pulled = new ArrayList<>();
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicBoolean publisherTaken = new AtomicBoolean();
+    private volatile PublisherBridge publisher;
+    private volatile StreamingException failure;
+    private volatile boolean closed;
+
+    /** A listener and the serial lane it runs on: one channel's events are handled in order. */
+    private record Route(Consumer<StreamingEvent> listener, SerialExecutor lane) {
+    }
+
+    /** Marks the end of the pull queue (close or failure). */
+    private static final Object END = new Object();
+
+    Delivery(ReplayStore store, int capacity, Executor listenerPool, Runnable resume,
+            Consumer<StreamingException> errorSink) {
+        this.store = store;
+        this.capacity = capacity;
+        this.listenerPool = listenerPool;
+        this.resume = resume;
+        this.errorSink = errorSink;
+    }
+
+    void namespace(String namespace) {
+        this.namespace = namespace;
+    }
+
+    String namespace() {
+        return namespace;
+    }
+
+    boolean hasRoom() {
+        return outstanding.get() < capacity;
+    }
+
+    void addListener(String channel, Consumer<StreamingEvent> listener) {
+        listeners.put(channel, new Route(listener, new SerialExecutor(listenerPool)));
+    }
+
+    void removeListener(String channel) {
+        listeners.remove(channel);
+    }
+
+    // ---------------------------------------------------------------- from the session
+
+    /** Events of a response, in order (called on the session's lane). */
+    void accept(List<Message> messages) {
+        Instant now = Instant.now();
+        for (Message m : messages) {
+            StreamingEvent event = StreamingEvent.of(m.json(), now);
+            received.incrementAndGet();
+            if (event.replayId() > 0) {
+                Long seen = handedOut.get(event.channel());
+                if (seen != null && event.replayId() <= seen) {
+                    duplicates.incrementAndGet();
+                    LOG.debug("sfstream: dropped {} #{}: already handed out", event.channel(), event.replayId());
+                    continue;
+                }
+                handedOut.put(event.channel(), event.replayId());
+            }
+            handOut(event);
+        }
+    }
+
+    /** A replay gap notice, in order with the channel's events. */
+    void gap(ReplayGap gap) {
+        handOut(StreamingEvent.gap(gap));
+    }
+
+    private void handOut(StreamingEvent event) {
+        outstanding.incrementAndGet();
+        Route route = listeners.get(event.channel());
+        if (route != null) {
+            inListeners.incrementAndGet();
+            route.lane().execute(() -> runListener(route, event));
+            return;
+        }
+        pullQueue.add(event);
+        PublisherBridge p = publisher;
+        if (p != null) {
+            p.signal();
+        }
+    }
+
+    private void runListener(Route route, StreamingEvent event) {
+        try {
+            route.listener().accept(event);
+            commit(event);
+        } catch (StreamingException e) {
+            errorSink.accept(e);
+        } catch (RuntimeException e) {
+            LOG.error("sfstream: the listener of {} failed on replay ID {}; the event is not committed",
+                    event.channel(), event.replayId(), e);
+        } finally {
+            if (inListeners.decrementAndGet() == 0) {
+                synchronized (inListeners) {
+                    inListeners.notifyAll();
+                }
+            }
+            finished();
+        }
+    }
+
+    /** Waits until no listener is running or queued, at most {@code timeout}; returns whether it got there. */
+    boolean awaitListeners(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (inListeners) {
+            while (inListeners.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(inListeners, left);
+            }
+        }
+        return true;
+    }
+
+    private void finished() {
+        if (outstanding.decrementAndGet() < capacity) {
+            resume.run();
+        }
+    }
+
+    // ---------------------------------------------------------------- pull style
+
+    /**
+     * The next event, waiting at most {@code timeout}. Commits the events this method returned before: asking for
+     * the next event means the previous one is done.
+     */
+    Optional<StreamingEvent> receive(Duration timeout) throws InterruptedException {
+        commitPulled();
+        Object next = pullQueue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (next == null) {
+            throwIfFailed();
+            return Optional.empty();
+        }
+        if (next == END) {
+            pullQueue.add(END); // keep the end visible to every consumer
+            throwIfFailed();
+            return Optional.empty();
+        }
+        StreamingEvent event = (StreamingEvent) next;
+        synchronized (pulled) {
+            pulled.add(event);
+        }
+        finished();
+        return Optional.of(event);
+    }
+
+    boolean isEnded() {
+        return closed || failure != null;
+    }
+
+    void commitPulled() {
+        List<StreamingEvent> done;
+        synchronized (pulled) {
+            if (pulled.isEmpty()) {
+                return;
+            }
+            done = new ArrayList<>(pulled);
+            pulled.clear();
+        }
+        done.forEach(this::commit);
+    }
+
+    /** Stores the event's marker (never backwards); a gap or an event without replay ID is ignored. */
+    void commit(StreamingEvent event) {
+        Optional<ReplayMarker> marker = event.marker();
+        marker.ifPresent(m -> store.put(namespace, event.channel(), m));
+    }
+
+    private void throwIfFailed() {
+        StreamingException f = failure;
+        if (f != null) {
+            throw f;
+        }
+    }
+
+    // ---------------------------------------------------------------- publisher style
+
+    Flow.Publisher<StreamingEvent> publisher() {
+        return subscriber -> {
+            if (!publisherTaken.compareAndSet(false, true)) {
+                subscriber.onSubscribe(new Flow.Subscription() {
+                    @Override
+                    public void request(long n) {
+                    }
+
+                    @Override
+                    public void cancel() {
+                    }
+                });
+                subscriber.onError(new IllegalStateException("this client's events() already has a subscriber"));
+                return;
+            }
+            PublisherBridge bridge = new PublisherBridge(subscriber);
+            publisher = bridge;
+            subscriber.onSubscribe(bridge);
+            bridge.signal();
+        };
+    }
+
+    /** Hands pull-queue events to a Flow subscriber as it requests them, on its own serial lane. */
+    private final class PublisherBridge implements Flow.Subscription {
+        private final Flow.Subscriber<? super StreamingEvent> subscriber;
+        private final SerialExecutor lane = new SerialExecutor(listenerPool);
+        private final AtomicLong demand = new AtomicLong();
+        private volatile boolean cancelled;
+        private boolean completed;
+
+        PublisherBridge(Flow.Subscriber<? super StreamingEvent> subscriber) {
+            this.subscriber = subscriber;
+        }
+
+        @Override
+        public void request(long n) {
+            if (n <= 0) {
+                cancelled = true;
+                lane.execute(() -> subscriber.onError(new IllegalArgumentException("request(n) needs n > 0 "
+                        + "(Reactive Streams rule 3.9)")));
+                return;
+            }
+            demand.accumulateAndGet(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+            signal();
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            publisher = null;
+            publisherTaken.set(false);
+        }
+
+        void signal() {
+            lane.execute(this::drain);
+        }
+
+        private void drain() {
+            while (!cancelled && !completed && demand.get() > 0) {
+                Object next = pullQueue.poll();
+                if (next == null) {
+                    return;
+                }
+                if (next == END) {
+                    pullQueue.add(END);
+                    completed = true;
+                    StreamingException f = failure;
+                    if (f != null) {
+                        subscriber.onError(f);
+                    } else {
+                        subscriber.onComplete();
+                    }
+                    return;
+                }
+                StreamingEvent event = (StreamingEvent) next;
+                demand.decrementAndGet();
+                try {
+                    subscriber.onNext(event);
+                    commit(event);
+                } catch (RuntimeException e) {
+                    LOG.error("sfstream: the events() subscriber failed on {} #{}; the event is not committed",
+                            event.channel(), event.replayId(), e);
+                } finally {
+                    finished();
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- end
+
+    /** The client failed for good: consumers see the error once the events already received are handed out. */
+    void fail(StreamingException error) {
+        failure = error;
+        end();
+    }
+
+    void close() {
+        closed = true;
+        commitPulled();
+        end();
+    }
+
+    private void end() {
+        pullQueue.add(END);
+        PublisherBridge p = publisher;
+        if (p != null) {
+            p.signal();
+        }
+    }
+
+    long received() {
+        return received.get();
+    }
+
+    long duplicates() {
+        return duplicates.get();
+    }
+
+    int outstanding() {
+        return outstanding.get();
+    }
+}

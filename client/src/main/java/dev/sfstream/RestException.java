@@ -1,0 +1,60 @@
+package dev.sfstream;
+
+import java.util.List;
+
+/**
+ * A Salesforce REST call was refused. Carries the HTTP status and Salesforce's first error: {@code errorCode}
+ * (such as {@code INVALID_FIELD} or {@code DUPLICATE_VALUE}), {@code message} and {@code fields}, and every error of
+ * the body.
+ */
+public final class RestException extends StreamingException {
+    private static final long serialVersionUID = 1L;
+
+    /** One error of a REST error body. */
+    public record Error(String errorCode, String message, List<String> fields) {
+        public Error {
+            fields = fields == null ? List.of() : List.copyOf(fields);
+        }
+    }
+
+    private final int status;
+    private final transient List<Error> errors;
+
+    public RestException(int status, List<Error> errors, String context) {
+        super(describe(status, errors, context), null);
+        this.status = status;
+        this.errors = List.copyOf(errors);
+    }
+
+    private static String describe(int status, List<Error> errors, String context) {
+        if (errors.isEmpty()) {
+            return context + ": HTTP " + status;
+        }
+        Error e = errors.get(0);
+        return context + ": " + e.errorCode() + ", " + e.message() + (errors.size() > 1
+                ? " (and " + (errors.size() - 1) + " more)" : "");
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public List<Error> errors() {
+        return errors;
+    }
+
+    /** The first error's code, or {@code null}. */
+    public String errorCode() {
+        return errors.isEmpty() ? null : errors.get(0).errorCode();
+    }
+
+    /** The first error's message, or {@code null}. */
+    public String errorMessage() {
+        return errors.isEmpty() ? null : errors.get(0).message();
+    }
+
+    /** The first error's fields. */
+    public List<String> fields() {
+        return errors.isEmpty() ? List.of() : errors.get(0).fields();
+    }
+}

@@ -1,0 +1,177 @@
+package dev.sfstream;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sfstream.internal.Json;
+import dev.sfstream.replay.ReplayMarker;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One event received on a subscribed channel: the message as Salesforce sent it ({@link #json()}), its
+ * {@code data}, its replay ID and created date, and typed views for each channel family.
+ *
+ * <p>A {@linkplain #isReplayGap() replay gap notice} travels the same way as events, so that an iterator, a listener
+ * and a publisher all see it in order; it has no replay ID of its own and is never committed.
+ *
+ * <p>Immutable and thread-safe (the JSON tree must not be modified).
+ */
+public final class StreamingEvent {
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+
+    private final String channel;
+    private final long replayId;
+    private final Instant createdDate;
+    private final ObjectNode json;
+    private final ReplayGap gap;
+
+    private StreamingEvent(String channel, long replayId, Instant createdDate, ObjectNode json, ReplayGap gap) {
+        this.channel = channel;
+        this.replayId = replayId;
+        this.createdDate = createdDate;
+        this.json = json;
+        this.gap = gap;
+    }
+
+    /**
+     * Reads an event from its Bayeux message. The replay ID is {@code data.event.replayId} (0 when the server sent
+     * none, as a stock CometD server does); the created date is {@code data.event.createdDate}, else the platform
+     * event's {@code CreatedDate}, else the change event's {@code commitTimestamp}, else {@code received}.
+     */
+    public static StreamingEvent of(ObjectNode message, Instant received) {
+        Objects.requireNonNull(message, "message");
+        JsonNode data = message.path("data");
+        JsonNode event = data.path("event");
+        long replayId = event.path("replayId").canConvertToLong() ? event.path("replayId").asLong() : 0;
+        Instant created = instant(event.path("createdDate"));
+        if (created == null) {
+            created = instant(data.path("payload").path("CreatedDate"));
+        }
+        if (created == null) {
+            JsonNode commit = data.path("payload").path("ChangeEventHeader").path("commitTimestamp");
+            if (commit.canConvertToLong()) {
+                created = Instant.ofEpochMilli(commit.asLong());
+            }
+        }
+        return new StreamingEvent(message.path("channel").asText(), replayId, created == null ? received : created,
+                message, null);
+    }
+
+    /** A replay gap notice for a channel, delivered in order with its events. */
+    public static StreamingEvent gap(ReplayGap gap) {
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        json.put("channel", gap.channel());
+        ObjectNode g = json.putObject("data").putObject("replayGap");
+        g.put("refusedReplayId", gap.refusedReplayId());
+        g.put("fallback", gap.fallback().name());
+        g.put("reason", gap.reason());
+        return new StreamingEvent(gap.channel(), 0, Instant.now(), json, gap);
+    }
+
+    private static Instant instant(JsonNode n) {
+        if (!n.isTextual()) {
+            return null;
+        }
+        String s = n.asText();
+        try {
+            if (s.endsWith("+0000")) {
+                s = s.substring(0, s.length() - 5) + "Z";
+            }
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** The channel, as subscribed (filter included). */
+    public String channel() {
+        return channel;
+    }
+
+    /** The replay ID; 0 when the server sent none (and for a gap notice). */
+    public long replayId() {
+        return replayId;
+    }
+
+    /** When the event was created. */
+    public Instant createdDate() {
+        return createdDate;
+    }
+
+    /** The message as received: {@code channel} and {@code data}. */
+    public ObjectNode json() {
+        return json;
+    }
+
+    /** The message's {@code data} object. */
+    public JsonNode data() {
+        return json.path("data");
+    }
+
+    /** The {@code data} object as plain Java maps, lists and values. */
+    public Map<String, Object> dataAsMap() {
+        return Json.MAPPER.convertValue(data(), MAP);
+    }
+
+    /** Whether this is a replay gap notice rather than an event. */
+    public boolean isReplayGap() {
+        return gap != null;
+    }
+
+    /** The replay gap, when this is a notice. */
+    public Optional<ReplayGap> replayGap() {
+        return Optional.ofNullable(gap);
+    }
+
+    /** The marker to store once this event is done with; empty for a gap or an event without replay ID. */
+    public Optional<ReplayMarker> marker() {
+        return gap != null || replayId <= 0 ? Optional.empty() : Optional.of(new ReplayMarker(replayId, createdDate));
+    }
+
+    /** The PushTopic view ({@code data.event.type} and {@code data.sobject}), on {@code /topic/} channels. */
+    public Optional<Notifications.PushTopic> pushTopic() {
+        JsonNode sobject = data().get("sobject");
+        if (!channel.startsWith("/topic/") || sobject == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Notifications.PushTopic(data().path("event").path("type").asText(null), sobject));
+    }
+
+    /** The generic view ({@code data.payload} as a string), on {@code /u/} channels. */
+    public Optional<Notifications.Generic> generic() {
+        JsonNode payload = data().get("payload");
+        if (!channel.startsWith("/u/") || payload == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Notifications.Generic(payload.isTextual() ? payload.asText() : payload.toString()));
+    }
+
+    /** The platform event view, on {@code /event/} channels. */
+    public Optional<Notifications.PlatformEvent> platformEvent() {
+        JsonNode payload = data().get("payload");
+        if (!channel.startsWith("/event/") || payload == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Notifications.PlatformEvent(data().path("schema").asText(null), payload,
+                data().path("event").path("EventUuid").asText(null)));
+    }
+
+    /** The change event view, on {@code /data/} channels. */
+    public Optional<Notifications.ChangeEvent> changeEvent() {
+        JsonNode payload = data().get("payload");
+        if (!channel.startsWith("/data/") || payload == null || !payload.has("ChangeEventHeader")) {
+            return Optional.empty();
+        }
+        return Optional.of(new Notifications.ChangeEvent(data().path("schema").asText(null),
+                Notifications.header(payload.get("ChangeEventHeader")), payload));
+    }
+
+    @Override
+    public String toString() {
+        return gap != null ? "ReplayGap[" + gap + "]" : "StreamingEvent[" + channel + " #" + replayId + "]";
+    }
+}

@@ -1,0 +1,149 @@
+package dev.sfstream.bayeux;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sfstream.internal.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The long-polling transport: one HTTP POST of a JSON array of Bayeux messages, one JSON array back (a single
+ * object is accepted too). Runs on the JDK's HTTP client, asynchronously: a held {@code /meta/connect} costs no
+ * thread. Each session has its own cookies; the token goes in the {@code Authorization} header of every request.
+ *
+ * <p>Every way a request can fail ends in a {@link TransportFailure} that says what happened (HTTP status, "not
+ * JSON", "larger than the limit", timeout) and never shows the token.
+ */
+public final class LongPollingTransport {
+    private final HttpClient http;
+    private final int maxMessageSize;
+    private final CookieJar cookies = new CookieJar();
+
+    public LongPollingTransport(HttpClient http, int maxMessageSize) {
+        this.http = http;
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    /** Forgets the session's cookies (a new handshake starts a new browser session). */
+    public void clearCookies() {
+        cookies.clear();
+    }
+
+    /**
+     * Posts messages and parses the answer.
+     *
+     * @param authorization the {@code Authorization} header value
+     * @param timeout how long the whole exchange may take
+     */
+    public CompletableFuture<List<Message>> send(URI endpoint, String authorization, ArrayNode messages,
+            Duration timeout) {
+        byte[] body;
+        try {
+            body = Json.MAPPER.writeValueAsBytes(messages);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new TransportFailure(0, "cannot write Bayeux JSON", e));
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .header("Authorization", authorization)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        String cookie = cookies.header();
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        CompletableFuture<HttpResponse<byte[]>> exchange;
+        try {
+            exchange = http.sendAsync(request.build(), LimitedBody.handler(maxMessageSize));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new TransportFailure(0, "cannot send to " + endpoint + ": " + e, e));
+        }
+        CompletableFuture<List<Message>> result = exchange.handle((response, failure) -> {
+            if (failure != null) {
+                throw new CompletionException(describe(endpoint, timeout, unwrap(failure)));
+            }
+            cookies.receive(response.headers());
+            return parse(endpoint, response);
+        });
+        // Cancelling the result aborts the exchange (a held connect at close()).
+        result.whenComplete((r, x) -> {
+            if (result.isCancelled()) {
+                exchange.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static TransportFailure describe(URI endpoint, Duration timeout, Throwable failure) {
+        if (failure instanceof TransportFailure tf) {
+            return tf;
+        }
+        if (failure instanceof HttpTimeoutException) {
+            return new TransportFailure(0, "no answer from " + endpoint + " within " + timeout.toSeconds() + " s",
+                    failure);
+        }
+        String m = failure.getMessage();
+        return new TransportFailure(0, "request to " + endpoint + " failed: " + failure.getClass().getSimpleName()
+                + (m == null ? "" : " (" + m + ")"), failure);
+    }
+
+    private static List<Message> parse(URI endpoint, HttpResponse<byte[]> response) {
+        byte[] body = response.body();
+        if (response.statusCode() != 200) {
+            throw new CompletionException(new TransportFailure(response.statusCode(), endpoint + " answered HTTP "
+                    + response.statusCode() + snippet(body), null));
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new CompletionException(new TransportFailure(200, endpoint + " answered a body that is not JSON"
+                    + snippet(body), e));
+        }
+        List<Message> messages = new ArrayList<>();
+        if (root instanceof ObjectNode single) {
+            messages.add(new Message(single));
+        } else if (root instanceof ArrayNode array) {
+            for (JsonNode item : array) {
+                if (!(item instanceof ObjectNode object)) {
+                    throw new CompletionException(new TransportFailure(200, endpoint
+                            + " answered an array holding something other than Bayeux messages", null));
+                }
+                messages.add(new Message(object));
+            }
+        } else {
+            throw new CompletionException(new TransportFailure(200, endpoint
+                    + " answered JSON that is neither a message nor an array of messages" + snippet(body), null));
+        }
+        return messages;
+    }
+
+    /** The start of a body for an error message, printable characters only. */
+    private static String snippet(byte[] body) {
+        if (body == null || body.length == 0) {
+            return "";
+        }
+        String s = new String(body, 0, Math.min(body.length, 160), StandardCharsets.UTF_8)
+                .replaceAll("[^\\x20-\\x7e]", " ").replaceAll("\\s+", " ").trim();
+        return s.isEmpty() ? "" : ": " + s + (body.length > 160 ? "..." : "");
+    }
+}

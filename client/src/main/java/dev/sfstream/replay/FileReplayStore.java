@@ -1,0 +1,370 @@
+package dev.sfstream.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sfstream.ReplayStoreException;
+import dev.sfstream.internal.Json;
+import dev.sfstream.internal.Shared;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replay markers in one JSON file, crash-safe:
+ * <ul>
+ *   <li>every write is atomic: a temporary file is written and fsynced, moved over the store with an atomic rename,
+ *       and the directory is fsynced, so a crash leaves either the old or the new file, never half of one;</li>
+ *   <li>commits are grouped: a put marks the store dirty and one write follows within the commit interval (100 ms
+ *       by default), so a busy stream costs at most one fsync per interval; {@link #flush()} and {@link #close()}
+ *       write at once;</li>
+ *   <li>one process at a time: the store holds an exclusive lock on {@code <file>.lock}; a second process (or a
+ *       second store on the same file in this JVM) gets a {@link ReplayStoreException} saying so;</li>
+ *   <li>the file and its lock are created readable by their owner only;</li>
+ *   <li>a corrupt or unreadable file is reported with its path and what is wrong, and left as it is: never reset.</li>
+ * </ul>
+ * Thread-safe.
+ */
+public final class FileReplayStore implements ReplayStore {
+    private static final Logger LOG = LoggerFactory.getLogger(FileReplayStore.class);
+    static final String FORMAT = "sfstream-replay/1";
+
+    private final Path path;
+    private final Duration commitInterval;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Map<String, Map<String, ReplayMarker>> markers = new TreeMap<>();
+    private final Object writeLock = new Object();
+    private long version;
+    private long writtenVersion;
+    private ScheduledFuture<?> pending;
+    private boolean closed;
+
+    private FileReplayStore(Path path, Duration commitInterval) {
+        this.path = path.toAbsolutePath();
+        this.commitInterval = commitInterval;
+        Path lockPath = Path.of(this.path + ".lock");
+        try {
+            Path parent = this.path.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            createOwnerOnly(lockPath);
+            this.lockChannel = FileChannel.open(lockPath, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new ReplayStoreException("cannot open the replay store lock file " + lockPath + ": " + e, e);
+        }
+        FileLock acquired;
+        try {
+            acquired = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            acquired = null;
+        } catch (IOException e) {
+            closeQuietly();
+            throw new ReplayStoreException("cannot lock the replay store " + this.path + ": " + e, e);
+        }
+        if (acquired == null) {
+            closeQuietly();
+            throw new ReplayStoreException("the replay store " + this.path + " is in use by another process or "
+                    + "store (lock file " + lockPath + " is held); stop the other consumer or use another file", null);
+        }
+        this.lock = acquired;
+        try {
+            load();
+        } catch (ReplayStoreException e) {
+            release();
+            throw e;
+        }
+    }
+
+    /** A builder for a file store at {@code path}. */
+    public static Builder builder(Path path) {
+        return new Builder(path);
+    }
+
+    /** The store's file. */
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public Optional<ReplayMarker> get(String namespace, String channel) {
+        synchronized (markers) {
+            Map<String, ReplayMarker> ns = markers.get(namespace);
+            return Optional.ofNullable(ns == null ? null : ns.get(channel));
+        }
+    }
+
+    @Override
+    public boolean put(String namespace, String channel, ReplayMarker marker) {
+        Objects.requireNonNull(marker, "marker");
+        synchronized (markers) {
+            if (closed) {
+                throw new ReplayStoreException("the replay store " + path + " is closed", null);
+            }
+            Map<String, ReplayMarker> ns = markers.computeIfAbsent(namespace, k -> new TreeMap<>());
+            if (!marker.isAfter(ns.get(channel))) {
+                return false;
+            }
+            ns.put(channel, marker);
+            version++;
+            if (pending == null) {
+                pending = Shared.timer().schedule(this::backgroundWrite, commitInterval.toNanos(),
+                        TimeUnit.NANOSECONDS);
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public void flush() {
+        write();
+    }
+
+    @Override
+    public void close() {
+        synchronized (markers) {
+            if (closed) {
+                return;
+            }
+        }
+        try {
+            write();
+        } finally {
+            synchronized (markers) {
+                closed = true;
+                if (pending != null) {
+                    pending.cancel(false);
+                    pending = null;
+                }
+            }
+            release();
+        }
+    }
+
+    private void backgroundWrite() {
+        synchronized (markers) {
+            pending = null;
+        }
+        try {
+            write();
+        } catch (ReplayStoreException e) {
+            LOG.error("sfstream: {}; retrying at the next commit", e.getMessage());
+            synchronized (markers) {
+                if (!closed && pending == null) {
+                    pending = Shared.timer().schedule(this::backgroundWrite, Math.max(1000,
+                            commitInterval.toMillis()), TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+    }
+
+    /** Writes the markers if anything changed since the last write: temp file, fsync, atomic rename, fsync dir. */
+    private void write() {
+        synchronized (writeLock) {
+            byte[] bytes;
+            long snapshotVersion;
+            synchronized (markers) {
+                if (version == writtenVersion) {
+                    return;
+                }
+                snapshotVersion = version;
+                bytes = serialize();
+            }
+            Path temp = path.resolveSibling(path.getFileName() + ".tmp-"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            try {
+                createOwnerOnly(temp);
+                try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                    while (buffer.hasRemaining()) {
+                        out.write(buffer);
+                    }
+                    out.force(true);
+                }
+                try {
+                    Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING);
+                }
+                fsyncDirectory();
+            } catch (IOException e) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // the temporary file is harmless; the next write uses another name
+                }
+                throw new ReplayStoreException("cannot write the replay store " + path + ": " + e, e);
+            }
+            synchronized (markers) {
+                writtenVersion = snapshotVersion;
+            }
+        }
+    }
+
+    private byte[] serialize() {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("format", FORMAT);
+        ObjectNode namespaces = root.putObject("namespaces");
+        markers.forEach((ns, channels) -> {
+            ObjectNode n = namespaces.putObject(ns);
+            channels.forEach((channel, m) -> {
+                ObjectNode c = n.putObject(channel);
+                c.put("replayId", m.replayId());
+                c.put("createdDate", m.createdDate().toString());
+            });
+        });
+        try {
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new IllegalStateException("serializing replay markers cannot fail", e);
+        }
+    }
+
+    private void load() {
+        if (!Files.exists(path)) {
+            return;
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(Files.readAllBytes(path));
+        } catch (IOException e) {
+            throw corrupt("it is not valid JSON (" + e.getClass().getSimpleName() + ")", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw corrupt("it does not hold a JSON object", null);
+        }
+        if (!FORMAT.equals(root.path("format").asText())) {
+            throw corrupt("its format is '" + root.path("format").asText() + "', expected '" + FORMAT + "'", null);
+        }
+        JsonNode namespaces = root.path("namespaces");
+        if (!namespaces.isObject()) {
+            throw corrupt("it has no 'namespaces' object", null);
+        }
+        for (Map.Entry<String, JsonNode> ns : namespaces.properties()) {
+            if (!ns.getValue().isObject()) {
+                throw corrupt("namespace '" + ns.getKey() + "' is not an object", null);
+            }
+            Map<String, ReplayMarker> channels = new TreeMap<>();
+            for (Map.Entry<String, JsonNode> c : ns.getValue().properties()) {
+                JsonNode id = c.getValue().path("replayId");
+                if (!id.canConvertToLong() || id.asLong() <= 0) {
+                    throw corrupt("the marker of '" + c.getKey() + "' has no positive replayId", null);
+                }
+                try {
+                    channels.put(c.getKey(), new ReplayMarker(id.asLong(),
+                            Instant.parse(c.getValue().path("createdDate").asText())));
+                } catch (DateTimeParseException e) {
+                    throw corrupt("the marker of '" + c.getKey() + "' has no valid createdDate", e);
+                }
+            }
+            markers.put(ns.getKey(), channels);
+        }
+    }
+
+    private ReplayStoreException corrupt(String what, Throwable cause) {
+        return new ReplayStoreException("the replay store file " + path + " cannot be read: " + what
+                + ". It was left as it is: fix it, or move it away to start without markers", cause);
+    }
+
+    private void fsyncDirectory() {
+        Path dir = path.getParent();
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // Some platforms cannot open a directory for fsync; the rename itself is still atomic.
+            LOG.debug("sfstream: directory fsync of {} not supported: {}", dir, e.toString());
+        }
+    }
+
+    private static void createOwnerOnly(Path file) throws IOException {
+        try {
+            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                FileAttribute<?> ownerOnly = PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------"));
+                Files.createFile(file, ownerOnly);
+            } else {
+                Files.createFile(file);
+            }
+        } catch (FileAlreadyExistsException e) {
+            // already there: keep it
+        }
+    }
+
+    private void release() {
+        try {
+            if (lock != null && lock.isValid()) {
+                lock.release();
+            }
+        } catch (IOException e) {
+            LOG.debug("sfstream: releasing the lock of {}: {}", path, e.toString());
+        }
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        try {
+            lockChannel.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("sfstream: closing the lock file of {}: {}", path, e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileReplayStore[" + path + "]";
+    }
+
+    /** Builds a {@link FileReplayStore}. */
+    public static final class Builder {
+        private final Path path;
+        private Duration commitInterval = Duration.ofMillis(100);
+
+        private Builder(Path path) {
+            this.path = Objects.requireNonNull(path, "path");
+        }
+
+        /** At most one write per interval; 100 ms by default. */
+        public Builder commitInterval(Duration interval) {
+            if (interval == null || interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("commitInterval must be positive, got " + interval);
+            }
+            this.commitInterval = interval;
+            return this;
+        }
+
+        /**
+         * Opens the store: takes the lock and reads the file if it exists.
+         *
+         * @throws ReplayStoreException when the file is locked by another process, corrupt or unreadable
+         */
+        public FileReplayStore build() {
+            return new FileReplayStore(path, commitInterval);
+        }
+    }
+}
