@@ -45,6 +45,7 @@ final class Delivery {
     private volatile String namespace = "default";
 
     private final Map<String, Long> handedOut = new ConcurrentHashMap<>();
+    private final Map<String, Instant> notBefore = new ConcurrentHashMap<>();
     private final Map<String, Route> listeners = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Object> pullQueue = new LinkedBlockingQueue<>();
     private final AtomicInteger outstanding = new AtomicInteger();
@@ -81,6 +82,17 @@ final class Delivery {
         return namespace;
     }
 
+    /** From now on, drop events of a channel created before {@code since} (a NEW_EVENTS start being recovered). */
+    void dropCreatedBefore(String channel, Instant since) {
+        notBefore.put(channel, since);
+    }
+
+    /** The highest replay ID of a channel handed out in this process; 0 when none. */
+    long handedOut(String channel) {
+        Long id = handedOut.get(channel);
+        return id == null ? 0 : id;
+    }
+
     boolean hasRoom() {
         return outstanding.get() < capacity;
     }
@@ -101,6 +113,11 @@ final class Delivery {
         for (Message m : messages) {
             StreamingEvent event = StreamingEvent.of(m.json(), now);
             received.incrementAndGet();
+            Instant since = notBefore.get(event.channel());
+            if (since != null && event.createdDate().isBefore(since)) {
+                duplicates.incrementAndGet();
+                continue; // retained before the subscription started: not asked for
+            }
             if (event.replayId() > 0) {
                 Long seen = handedOut.get(event.channel());
                 if (seen != null && event.replayId() <= seen) {

@@ -80,6 +80,8 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
     private final BayeuxSession session;
     private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
     private final Map<String, Fallback> fallbacks = new ConcurrentHashMap<>();
+    private final java.util.Set<String> subscribedOnce = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> subscribedAt = new ConcurrentHashMap<>();
 
     /** A fallback in force for a channel until a commit moves its marker past the refused ID. */
     private record Fallback(long start, long refusedReplayId) {
@@ -285,13 +287,23 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
         connectionListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Counters for a status line: events received, duplicates dropped, handshakes, reconnects, events waiting. */
+    /** Counters for a status line and health checks. */
     public Stats stats() {
-        return new Stats(delivery.received(), delivery.duplicates(), handshakes, reconnects, delivery.outstanding());
+        return new Stats(delivery.received(), delivery.duplicates(), handshakes, reconnects, session.connects(),
+                delivery.outstanding());
     }
 
-    /** Counters since the client was built. */
-    public record Stats(long eventsReceived, long duplicatesDropped, long handshakes, long reconnects,
+    /**
+     * Counters since the client was built.
+     *
+     * @param eventsReceived events received from Salesforce, duplicates included
+     * @param duplicatesDropped events dropped because they were handed out already
+     * @param handshakes handshakes started
+     * @param reconnects times the connection went into recovery
+     * @param connects long polls answered successfully
+     * @param eventsWaiting events handed out and not yet finished by the consumer
+     */
+    public record Stats(long eventsReceived, long duplicatesDropped, long handshakes, long reconnects, long connects,
             int eventsWaiting) {
     }
 
@@ -388,15 +400,38 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
             }
         }
 
+        /**
+         * Where a (re)subscription starts. The first subscription of a channel in this process starts from
+         * {@code startFrom} when set, else the committed marker, else {@code replayFrom}. A re-subscription (after a
+         * re-handshake) starts from the later of the committed marker and the last event handed out: everything up
+         * to that is either committed or already in this process, so nothing is lost and nothing comes twice.
+         */
         @Override
         public long replayStart(ChannelName channel) {
-            Fallback fallback = fallbacks.get(channel.value());
-            Optional<ReplayMarker> marker = store.get(delivery.namespace(), channel.value());
+            String ch = channel.value();
+            boolean first = subscribedOnce.add(ch);
+            if (first && config.startFrom != null) {
+                return config.startFrom.value();
+            }
+            Optional<ReplayMarker> marker = store.get(delivery.namespace(), ch);
+            long committed = marker.map(ReplayMarker::replayId).orElse(0L);
+            Fallback fallback = fallbacks.get(ch);
             if (fallback != null) {
-                if (marker.isEmpty() || marker.get().replayId() <= fallback.refusedReplayId()) {
+                if (Math.max(committed, delivery.handedOut(ch)) <= fallback.refusedReplayId()) {
                     return fallback.start();
                 }
-                fallbacks.remove(channel.value());
+                fallbacks.remove(ch);
+            }
+            long position = Math.max(committed, delivery.handedOut(ch));
+            if (!first && position > 0) {
+                return position;
+            }
+            Instant since = subscribedAt.get(ch);
+            if (!first && since != null) {
+                // Subscribed for new events and nothing came before the session broke: there is no replay ID to
+                // resume from, so ask for everything retained and drop what was created before the subscription.
+                delivery.dropCreatedBefore(ch, since);
+                return ReplayFrom.ALL_EVENTS.value();
             }
             if (marker.isEmpty()) {
                 return config.replayFrom.value();
@@ -405,9 +440,17 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
             Duration maxAge = config.markerMaxAge.get(channel.kind());
             if (m.createdDate().isBefore(Instant.now().minus(maxAge))) {
                 return applyFallback(channel, m.replayId(), "the stored marker (created " + m.createdDate()
-                        + ") is older than the retention window of " + maxAge.toHours() + " h");
+                        + ") is older than the retention window of " + maxAge.toMinutes() / 60.0 + " h");
             }
             return m.replayId();
+        }
+
+        @Override
+        public void onSubscribed(ChannelName channel, long sentReplay, Instant serverTime) {
+            if (sentReplay == ReplayFrom.NEW_EVENTS.value() && serverTime != null) {
+                // The server's Date header has whole seconds: a second of margin keeps every event created after.
+                subscribedAt.putIfAbsent(channel.value(), serverTime.minusSeconds(1));
+            }
         }
 
         @Override
@@ -437,8 +480,8 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
 
         @Override
         public void onFatal(StreamingException error) {
-            delivery.fail(error);
             report(error);
+            delivery.fail(error);
         }
 
         @Override
@@ -457,6 +500,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
         private ReplayStore replayStore;
         private String replayNamespace;
         private ReplayFrom replayFrom = ReplayFrom.NEW_EVENTS;
+        private ReplayFrom startFrom;
         private ReplayFallback replayFallback = ReplayFallback.ALL_EVENTS;
         private final Map<ChannelName.Kind, Duration> markerMaxAge = new ConcurrentHashMap<>(Map.of(
                 ChannelName.Kind.PUSH_TOPIC, Duration.ofMinutes(23 * 60 + 30),
@@ -506,6 +550,16 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
         /** Where a channel starts when the store has no marker: {@link ReplayFrom#NEW_EVENTS} by default. */
         public Builder replayFrom(ReplayFrom replayFrom) {
             this.replayFrom = replayFrom;
+            return this;
+        }
+
+        /**
+         * Where each channel starts when it is first subscribed in this process, whatever the store holds (commits
+         * still go to the store); later re-subscriptions, after a re-handshake, resume from the committed markers.
+         * Unset by default: the stored marker, else {@link #replayFrom(ReplayFrom)}.
+         */
+        public Builder startFrom(ReplayFrom startFrom) {
+            this.startFrom = startFrom;
             return this;
         }
 

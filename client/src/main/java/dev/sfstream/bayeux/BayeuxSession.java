@@ -78,6 +78,12 @@ public final class BayeuxSession {
          */
         void onReplayRefused(ChannelName channel, long refusedReplayId);
 
+        /**
+         * Salesforce confirmed a subscription sent with {@code sentReplay}; {@code serverTime} is the server's clock
+         * when it answered ({@code null} when unknown).
+         */
+        void onSubscribed(ChannelName channel, long sentReplay, Instant serverTime);
+
         /** A subscription that was confirmed before failed when it was renewed (after a re-handshake). */
         void onSubscriptionLost(ChannelName channel, StreamingException error);
 
@@ -106,6 +112,7 @@ public final class BayeuxSession {
 
     // Everything below is confined to the lane.
     private volatile State state = State.UNCONNECTED;
+    private volatile long connects;
     private AccessToken token;
     private String clientId;
     private boolean replaySupported;
@@ -120,7 +127,7 @@ public final class BayeuxSession {
     private Instant lastHandshake = Instant.EPOCH;
     private Instant failingSince;
     private String lastFailure;
-    private CompletableFuture<List<Message>> inFlightConnect;
+    private CompletableFuture<LongPollingTransport.Response> inFlightConnect;
     private CompletableFuture<Void> opening;
     private final Map<String, Sub> subscriptions = new LinkedHashMap<>();
     private final Backoff connectBackoff;
@@ -149,6 +156,11 @@ public final class BayeuxSession {
 
     public State state() {
         return state;
+    }
+
+    /** How many {@code /meta/connect} replies came back successful. */
+    public long connects() {
+        return connects;
     }
 
     /** The clientId of the current Bayeux session, or {@code null} between sessions. */
@@ -217,9 +229,9 @@ public final class BayeuxSession {
             ObjectNode m = message(MetaChannel.UNSUBSCRIBE);
             m.put("clientId", clientId);
             m.put("subscription", channel);
-            post(m, settings.requestTimeout()).whenComplete((msgs, err) -> lane.execute(() -> {
-                if (msgs != null) {
-                    deliverEvents(msgs);
+            post(m, settings.requestTimeout()).whenComplete((response, err) -> lane.execute(() -> {
+                if (response != null) {
+                    deliverEvents(response.messages());
                 }
                 if (err != null) {
                     LOG.warn("sfstream: unsubscribe from {} got no answer: {}", channel, err.getMessage());
@@ -295,8 +307,8 @@ public final class BayeuxSession {
         m.put("minimumVersion", "1.0");
         m.putArray("supportedConnectionTypes").add("long-polling");
         m.putObject("ext").put("replay", true);
-        post(m, settings.requestTimeout())
-                .whenComplete((msgs, err) -> lane.execute(() -> onHandshake(gen, msgs, err)));
+        post(m, settings.requestTimeout()).whenComplete((response, err) -> lane.execute(
+                () -> onHandshake(gen, response == null ? null : response.messages(), err)));
     }
 
     private void onHandshake(int gen, List<Message> msgs, Throwable err) {
@@ -415,9 +427,11 @@ public final class BayeuxSession {
             firstConnect = false;
         }
         int gen = generation;
-        CompletableFuture<List<Message>> request = post(m, advice.timeout().plus(settings.connectMargin()));
+        CompletableFuture<LongPollingTransport.Response> request = post(m,
+                advice.timeout().plus(settings.connectMargin()));
         inFlightConnect = request;
-        request.whenComplete((msgs, err) -> lane.execute(() -> onConnect(gen, msgs, err)));
+        request.whenComplete((response, err) -> lane.execute(
+                () -> onConnect(gen, response == null ? null : response.messages(), err)));
     }
 
     private void onConnect(int gen, List<Message> msgs, Throwable err) {
@@ -458,6 +472,7 @@ public final class BayeuxSession {
     private void connectReply(Message reply) {
         advice = Advice.read(reply.advice(), advice);
         if (reply.successful()) {
+            connects++;
             succeeded();
             setState(State.CONNECTED, "connected");
             if (advice.reconnect() == Advice.Reconnect.HANDSHAKE) {
@@ -494,7 +509,13 @@ public final class BayeuxSession {
     // ---------------------------------------------------------------- subscriptions
 
     private void sendSubscribe(Sub sub) {
-        long replay = handler.replayStart(sub.channel);
+        long replay;
+        try {
+            replay = handler.replayStart(sub.channel);
+        } catch (ReplayIdInvalidException e) {
+            lose(sub, e);
+            return;
+        }
         sub.sentReplay = replay;
         int gen = generation;
         ObjectNode m = message(MetaChannel.SUBSCRIBE);
@@ -503,11 +524,12 @@ public final class BayeuxSession {
         if (replaySupported) {
             m.putObject("ext").putObject("replay").put(sub.channel.base(), replay);
         }
-        post(m, settings.requestTimeout())
-                .whenComplete((msgs, err) -> lane.execute(() -> onSubscribe(sub, gen, msgs, err)));
+        post(m, settings.requestTimeout()).whenComplete((response, err) -> lane.execute(
+                () -> onSubscribe(sub, gen, response, err)));
     }
 
-    private void onSubscribe(Sub sub, int gen, List<Message> msgs, Throwable err) {
+    private void onSubscribe(Sub sub, int gen, LongPollingTransport.Response response, Throwable err) {
+        List<Message> msgs = response == null ? null : response.messages();
         if (msgs != null) {
             deliverEvents(msgs);
         }
@@ -529,6 +551,7 @@ public final class BayeuxSession {
             return;
         }
         if (reply.successful()) {
+            handler.onSubscribed(sub.channel, sub.sentReplay, response.serverTime());
             sub.confirmed.complete(null);
             return;
         }
@@ -677,7 +700,7 @@ public final class BayeuxSession {
         return m;
     }
 
-    private CompletableFuture<List<Message>> post(ObjectNode message, Duration timeout) {
+    private CompletableFuture<LongPollingTransport.Response> post(ObjectNode message, Duration timeout) {
         ArrayNode batch = Json.MAPPER.createArrayNode().add(message);
         URI endpoint = URI.create(token.instanceUrl() + "/cometd/" + settings.apiVersion());
         return transport.send(endpoint, token.authorizationHeader(), batch, timeout);

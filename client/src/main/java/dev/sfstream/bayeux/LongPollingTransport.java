@@ -41,12 +41,19 @@ public final class LongPollingTransport {
     }
 
     /**
+     * The messages of one response, and the server's clock when it answered (its {@code Date} header, to the
+     * second; {@code null} when absent).
+     */
+    public record Response(List<Message> messages, java.time.Instant serverTime) {
+    }
+
+    /**
      * Posts messages and parses the answer.
      *
      * @param authorization the {@code Authorization} header value
      * @param timeout how long the whole exchange may take
      */
-    public CompletableFuture<List<Message>> send(URI endpoint, String authorization, ArrayNode messages,
+    public CompletableFuture<Response> send(URI endpoint, String authorization, ArrayNode messages,
             Duration timeout) {
         byte[] body;
         try {
@@ -70,12 +77,12 @@ public final class LongPollingTransport {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new TransportFailure(0, "cannot send to " + endpoint + ": " + e, e));
         }
-        CompletableFuture<List<Message>> result = exchange.handle((response, failure) -> {
+        CompletableFuture<Response> result = exchange.handle((response, failure) -> {
             if (failure != null) {
                 throw new CompletionException(describe(endpoint, timeout, unwrap(failure)));
             }
             cookies.receive(response.headers());
-            return parse(endpoint, response);
+            return new Response(parse(endpoint, response), serverTime(response));
         });
         // Cancelling the result aborts the exchange (a held connect at close()).
         result.whenComplete((r, x) -> {
@@ -84,6 +91,17 @@ public final class LongPollingTransport {
             }
         });
         return result;
+    }
+
+    private static java.time.Instant serverTime(HttpResponse<?> response) {
+        return response.headers().firstValue("date").map(d -> {
+            try {
+                return java.time.ZonedDateTime.parse(d, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                return null;
+            }
+        }).orElse(null);
     }
 
     private static Throwable unwrap(Throwable t) {
