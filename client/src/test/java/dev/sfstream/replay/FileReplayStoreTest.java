@@ -1,0 +1,159 @@
+package dev.sfstream.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.sfstream.ReplayStoreException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileReplayStoreTest {
+    @TempDir
+    Path dir;
+
+    private static ReplayMarker marker(long id) {
+        return new ReplayMarker(id, Instant.parse("2026-11-23T10:00:00Z").plusSeconds(id));
+    }
+
+    @Test
+    void markersSurviveReopening() {
+        Path file = dir.resolve("replay.json");
+        try (ReplayStore store = ReplayStore.file(file)) {
+            store.put("00D1", "/topic/A", marker(5));
+            store.put("00D2", "/topic/A", marker(9));
+        }
+        try (ReplayStore store = ReplayStore.file(file)) {
+            assertThat(store.get("00D1", "/topic/A")).contains(marker(5));
+            assertThat(store.get("00D2", "/topic/A")).contains(marker(9));
+            assertThat(store.get("00D1", "/topic/B")).isEmpty();
+        }
+    }
+
+    @Test
+    void putsAreGroupCommittedWithinTheInterval() throws Exception {
+        Path file = dir.resolve("replay.json");
+        try (FileReplayStore store = FileReplayStore.builder(file).commitInterval(Duration.ofMillis(200)).build()) {
+            store.put("ns", "/topic/A", marker(1));
+            assertThat(file).doesNotExist();
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(file));
+            assertThat(Files.readString(file)).contains("\"replayId\" : 1");
+        }
+    }
+
+    @Test
+    void flushWritesAtOnce() throws Exception {
+        Path file = dir.resolve("replay.json");
+        try (FileReplayStore store = FileReplayStore.builder(file).commitInterval(Duration.ofHours(1)).build()) {
+            store.put("ns", "/topic/A", marker(3));
+            store.flush();
+            assertThat(Files.readString(file)).contains("\"replayId\" : 3");
+        }
+    }
+
+    @Test
+    void markersNeverMoveBackwardsUnderConcurrentCommits() throws Exception {
+        Path file = dir.resolve("replay.json");
+        try (ReplayStore store = ReplayStore.file(file)) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int offset = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 1; i <= 2000; i++) {
+                        store.put("ns", "/topic/A", marker(i * 4L + offset));
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+            assertThat(store.get("ns", "/topic/A").orElseThrow().replayId()).isEqualTo(2000 * 4L + 3);
+            assertThat(store.put("ns", "/topic/A", marker(7))).isFalse();
+        }
+    }
+
+    @Test
+    void namespacesAreIsolated() {
+        try (ReplayStore store = ReplayStore.file(dir.resolve("r.json"))) {
+            store.put("orgA", "/topic/X", marker(10));
+            assertThat(store.get("orgB", "/topic/X")).isEmpty();
+        }
+    }
+
+    @Test
+    void aSecondStoreOnTheSameFileGetsAClearError() {
+        Path file = dir.resolve("replay.json");
+        try (ReplayStore first = ReplayStore.file(file)) {
+            assertThatThrownBy(() -> ReplayStore.file(file)).isInstanceOf(ReplayStoreException.class)
+                    .hasMessageContaining("in use by another process").hasMessageContaining(file.toString());
+            first.put("ns", "/topic/A", marker(1));
+        }
+        try (ReplayStore again = ReplayStore.file(file)) {
+            assertThat(again.get("ns", "/topic/A")).contains(marker(1));
+        }
+    }
+
+    @Test
+    void aCorruptFileIsReportedAndLeftAsItIs() throws Exception {
+        Path file = dir.resolve("replay.json");
+        Files.writeString(file, "{ this is not json");
+        assertThatThrownBy(() -> ReplayStore.file(file)).isInstanceOf(ReplayStoreException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("not valid JSON");
+        assertThat(Files.readString(file)).isEqualTo("{ this is not json");
+        Files.writeString(file, "{\"format\":\"sfstream-replay/1\",\"namespaces\":{\"ns\":{\"/topic/A\":"
+                + "{\"replayId\":-4,\"createdDate\":\"2026-01-01T00:00:00Z\"}}}}");
+        assertThatThrownBy(() -> ReplayStore.file(file)).isInstanceOf(ReplayStoreException.class)
+                .hasMessageContaining("no positive replayId");
+        Files.writeString(file, "{\"format\":\"something-else\"}");
+        assertThatThrownBy(() -> ReplayStore.file(file)).hasMessageContaining("format");
+    }
+
+    @Test
+    void theFileIsReadableByItsOwnerOnly() throws Exception {
+        Path file = dir.resolve("replay.json");
+        try (ReplayStore store = ReplayStore.file(file)) {
+            store.put("ns", "/topic/A", marker(1));
+            store.flush();
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void noTemporaryFilesAreLeftBehind() throws Exception {
+        Path file = dir.resolve("replay.json");
+        try (FileReplayStore store = FileReplayStore.builder(file).commitInterval(Duration.ofMillis(1)).build()) {
+            for (int i = 1; i <= 200; i++) {
+                store.put("ns", "/topic/A", marker(i));
+            }
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("replay.json",
+                    "replay.json.lock");
+        }
+    }
+
+    @Test
+    void locationsChooseTheStore() {
+        assertThat(ReplayStore.open("memory:")).isInstanceOf(InMemoryReplayStore.class);
+        try (ReplayStore s = ReplayStore.open(dir.resolve("a.json").toString())) {
+            assertThat(s).isInstanceOf(FileReplayStore.class);
+        }
+        try (ReplayStore s = ReplayStore.open(dir.resolve("b.json").toUri().toString())) {
+            assertThat(s).isInstanceOf(FileReplayStore.class);
+        }
+        assertThatThrownBy(() -> ReplayStore.open("zookeeper://x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no replay store serves 'zookeeper://'");
+    }
+}
