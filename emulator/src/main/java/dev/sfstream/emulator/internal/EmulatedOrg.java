@@ -38,7 +38,8 @@ public final class EmulatedOrg {
         this.settings = settings;
         this.clock = new OrgClock(settings.clock());
         this.data = new OrgData(ids, clock);
-        this.hub = new StreamingHub(clock, settings.replayBatchSize(), settings.retainedEventsPerChannel());
+        this.hub = new StreamingHub(clock, settings.replayBatchSize(), settings.retainedEventsPerChannel(),
+                settings.dailyDeliveryLimit());
         this.events = new RecordEvents(data, hub, settings.changeDataCaptureTypes());
         this.orgId = ids.next("Organization");
         this.tokens = new TokenStore(clock, orgId, settings.tokenLifetime());

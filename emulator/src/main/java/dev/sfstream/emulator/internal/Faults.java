@@ -21,7 +21,10 @@ public final class Faults {
         streaming.wakeAll();
     }
 
-    /** Drops every client session; each client's next request gets {@code 403::Unknown client}. */
+    /**
+     * Drops every client session; a held {@code /meta/connect} and each client's next request get
+     * {@code 403::Unknown client}.
+     */
     public int dropSessions() {
         return streaming.dropSessions();
     }

@@ -23,11 +23,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * pump once the lock is released.
  */
 final class RecordEvents implements OrgData.Observer {
+    /**
+     * The system datetime fields a change event carries, written as change events write datetimes
+     * ({@code 2017-07-25T19:16:44Z}) rather than as REST does ({@code 2017-07-25T19:16:44.000+0000}).
+     */
+    private static final Set<String> CHANGE_EVENT_DATES = Set.of("CreatedDate", "LastModifiedDate");
+
     private final OrgData org;
     private final StreamingHub hub;
     private final Set<String> cdcTypes;
     private final Map<String, CompiledQuery> compiled = new ConcurrentHashMap<>();
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<String>> topicNames = new ConcurrentHashMap<>();
     private final AtomicLong commitNumber = new AtomicLong(1_000_000);
 
     RecordEvents(OrgData org, StreamingHub hub, Set<String> cdcTypes) {
@@ -62,17 +69,45 @@ final class RecordEvents implements OrgData.Observer {
 
     @Override
     public void committed(RecordChange change) {
+        rememberTopicName(change);
         pushTopics(change);
         if (cdcEnabled(change.sobjectType())) {
             changeEvent(change);
         }
     }
 
-    private void pushTopics(RecordChange change) {
-        for (Map<String, Object> topic : org.records("PushTopic")) {
-            if (!Boolean.TRUE.equals(topic.get("IsActive"))) {
-                continue;
+    /** Keeps every name a PushTopic has had, so that a rename leaves the old channel's live subscribers served. */
+    private void rememberTopicName(RecordChange change) {
+        if (change.sobjectType().equalsIgnoreCase("PushTopic") && change.after() != null) {
+            topicNames.computeIfAbsent(change.id(), id -> ConcurrentHashMap.newKeySet())
+                    .add(String.valueOf(change.after().get("Name")));
+        }
+    }
+
+    /**
+     * The channels a topic's notification goes to: {@code /topic/<Name>}, and each former name of the topic that
+     * still has live subscribers and that no active topic has taken since. Salesforce: "renaming does not affect
+     * live subscriptions; new subscribers must use the new name" (PROTOCOL.md section 5); subscribing to a former
+     * name is refused, as the name no longer resolves to an active topic.
+     */
+    private List<String> channelsOf(Map<String, Object> topic, Set<String> activeNames) {
+        String name = String.valueOf(topic.get("Name"));
+        List<String> channels = new ArrayList<>();
+        channels.add("/topic/" + name);
+        for (String former : topicNames.getOrDefault(String.valueOf(topic.get("Id")), Set.of())) {
+            if (!former.equals(name) && !activeNames.contains(former) && hub.hasSubscribers("/topic/" + former)) {
+                channels.add("/topic/" + former);
             }
+        }
+        return channels;
+    }
+
+    private void pushTopics(RecordChange change) {
+        List<Map<String, Object>> topics = org.records("PushTopic").stream()
+                .filter(t -> Boolean.TRUE.equals(t.get("IsActive"))).toList();
+        Set<String> activeNames = new TreeSet<>();
+        topics.forEach(t -> activeNames.add(String.valueOf(t.get("Name"))));
+        for (Map<String, Object> topic : topics) {
             CompiledQuery query;
             try {
                 query = compile(String.valueOf(topic.get("Query")));
@@ -82,22 +117,23 @@ final class RecordEvents implements OrgData.Observer {
             if (!query.sobjectType().equalsIgnoreCase(change.sobjectType()) || !notifies(topic, query, change)) {
                 continue;
             }
-            String channel = "/topic/" + topic.get("Name");
             Map<String, Object> current = change.current();
             Map<String, Object> sobject = change.operation() == RecordChange.Operation.DELETE
                     ? Map.of("Id", change.id()) : query.project(current);
             Instant at = change.at();
-            hub.append(channel, at, replayId -> {
-                Map<String, Object> event = new LinkedHashMap<>();
-                event.put("createdDate", SalesforceTime.event(at));
-                event.put("replayId", replayId);
-                event.put("type", change.operation().pushTopicType());
-                Map<String, Object> data = new LinkedHashMap<>();
-                data.put("event", event);
-                data.put("sobject", sobject);
-                return data;
-            }, current, null);
-            touched.add(channel);
+            for (String channel : channelsOf(topic, activeNames)) {
+                hub.append(channel, at, replayId -> {
+                    Map<String, Object> event = new LinkedHashMap<>();
+                    event.put("createdDate", SalesforceTime.event(at));
+                    event.put("replayId", replayId);
+                    event.put("type", change.operation().pushTopicType());
+                    Map<String, Object> data = new LinkedHashMap<>();
+                    data.put("event", event);
+                    data.put("sobject", sobject);
+                    return data;
+                }, current, null);
+                touched.add(channel);
+            }
         }
     }
 
@@ -148,7 +184,8 @@ final class RecordEvents implements OrgData.Observer {
             case CREATE, UNDELETE -> change.after().forEach((field, value) -> {
                 if (value != null && !field.equalsIgnoreCase("Id") && !field.equalsIgnoreCase("IsDeleted")
                         && !field.equalsIgnoreCase("SystemModstamp")) {
-                    payload.put(field, value);
+                    payload.put(field, CHANGE_EVENT_DATES.contains(field)
+                            ? SalesforceTime.changeEvent(SalesforceTime.parseRecord(value.toString())) : value);
                 }
             });
             case UPDATE -> {
@@ -160,7 +197,7 @@ final class RecordEvents implements OrgData.Observer {
                         nulledFields.add(field);
                     }
                 }
-                payload.put("LastModifiedDate", change.after().get("LastModifiedDate"));
+                payload.put("LastModifiedDate", SalesforceTime.changeEvent(change.at()));
                 changedFields.add("LastModifiedDate");
             }
             case DELETE -> {

@@ -11,8 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * In front of {@code /cometd}: refuses a body over 32,768 bytes with {@code 413 Maximum Request Size Exceeded}
- * (PROTOCOL.md section 1.1), and sets a load-balancer cookie as Salesforce's edge does (1.3), which a client must
- * send back like any other.
+ * (PROTOCOL.md section 1.1), whether it declares its length or comes chunked, and sets a load-balancer cookie as
+ * Salesforce's edge does (1.3), which a client must send back like any other.
  */
 final class RequestLimitFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
@@ -22,19 +22,34 @@ final class RequestLimitFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (request.getContentLengthLong() > MAX_REQUEST_BYTES) {
-            byte[] body = "Maximum Request Size Exceeded".getBytes(StandardCharsets.UTF_8);
-            response.setStatus(413);
-            response.setContentType("text/plain;charset=UTF-8");
-            response.setContentLength(body.length);
-            response.getOutputStream().write(body);
+        HttpServletRequest checked = request;
+        long length = request.getContentLengthLong();
+        if (length > MAX_REQUEST_BYTES) {
+            tooLarge(response);
             return;
+        }
+        if (length < 0 && "POST".equals(request.getMethod())) {
+            // A chunked body has no Content-Length to check: read it here, at most one byte over the limit.
+            byte[] body = request.getInputStream().readNBytes(MAX_REQUEST_BYTES + 1);
+            if (body.length > MAX_REQUEST_BYTES) {
+                tooLarge(response);
+                return;
+            }
+            checked = new BufferedBodyRequest(request, body);
         }
         if (!hasCookie(request)) {
             response.addHeader("Set-Cookie", LB_COOKIE + "=!" + Long.toHexString(ThreadLocalRandom.current().nextLong())
                     + "; Path=/; SameSite=None");
         }
-        chain.doFilter(request, response);
+        chain.doFilter(checked, response);
+    }
+
+    private static void tooLarge(HttpServletResponse response) throws IOException {
+        byte[] body = "Maximum Request Size Exceeded".getBytes(StandardCharsets.UTF_8);
+        response.setStatus(413);
+        response.setContentType("text/plain;charset=UTF-8");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     private static boolean hasCookie(HttpServletRequest request) {

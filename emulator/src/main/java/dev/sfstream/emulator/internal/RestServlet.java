@@ -27,7 +27,14 @@ final class RestServlet extends HttpServlet {
     static final double OLDEST_VERSION = 20.0;
 
     private final transient EmulatedOrg org;
-    private final transient Map<String, List<Map<String, Object>>> cursors = new ConcurrentHashMap<>();
+    private final transient Map<String, QueryCursor> cursors = new ConcurrentHashMap<>();
+
+    /**
+     * What a query locator stands for: the records not yet returned, the query's whole {@code totalSize} (which
+     * Salesforce repeats on every page) and how many records the earlier pages held.
+     */
+    private record QueryCursor(List<Map<String, Object>> remaining, int totalSize, int returned) {
+    }
 
     RestServlet(EmulatedOrg org) {
         this.org = org;
@@ -111,11 +118,10 @@ final class RestServlet extends HttpServlet {
         int clients = org.settings().concurrentClientLimit();
         m.put("DurableStreamingApiConcurrentClients", Map.of("Max", clients, "Remaining", clients));
         m.put("StreamingApiConcurrentClients", Map.of("Max", clients, "Remaining", clients));
-        long daily = org.settings().dailyDeliveryLimit() == 0 ? 1_000_000 : org.settings().dailyDeliveryLimit();
-        long remaining = Math.max(0, daily - org.hub().deliveries());
+        DeliveryAllocation daily = org.hub().allocation();
         for (String key : List.of("DailyStreamingApiEvents", "DailyDurableStreamingApiEvents",
                 "DailyGenericStreamingApiEvents", "DailyDurableGenericStreamingApiEvents")) {
-            m.put(key, Map.of("Max", daily, "Remaining", remaining));
+            m.put(key, Map.of("Max", daily.max(), "Remaining", daily.remaining()));
         }
         return m;
     }
@@ -130,13 +136,15 @@ final class RestServlet extends HttpServlet {
         }
         List<Map<String, Object>> remaining;
         int total;
+        int returned;
         if (parts.length == 3) {
-            List<Map<String, Object>> cursor = cursors.remove(parts[2]);
+            QueryCursor cursor = cursors.remove(parts[2]);
             if (cursor == null) {
                 throw new DmlException(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
             }
-            remaining = cursor;
-            total = -1;
+            remaining = cursor.remaining();
+            total = cursor.totalSize();
+            returned = cursor.returned();
         } else {
             String q = request.getParameter("q");
             if (q == null) {
@@ -153,17 +161,17 @@ final class RestServlet extends HttpServlet {
             }
             remaining = result.records();
             total = result.totalSize();
+            returned = 0;
         }
         int pageSize = org.settings().pageSize();
         Map<String, Object> body = new LinkedHashMap<>();
-        if (total >= 0) {
-            body.put("totalSize", total);
-        } else {
-            body.put("totalSize", remaining.size());
-        }
+        body.put("totalSize", total);
         if (remaining.size() > pageSize) {
-            String locator = "01g" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) + "-" + pageSize;
-            cursors.put(locator, new ArrayList<>(remaining.subList(pageSize, remaining.size())));
+            // Salesforce's locator ends with the number of records returned so far: 01gRO0000016PIAYA2-2000.
+            String locator = "01g" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) + "-"
+                    + (returned + pageSize);
+            cursors.put(locator, new QueryCursor(new ArrayList<>(remaining.subList(pageSize, remaining.size())),
+                    total, returned + pageSize));
             body.put("done", false);
             body.put("nextRecordsUrl", "/services/data/v" + version + "/query/" + locator);
             body.put("records", remaining.subList(0, pageSize));

@@ -2,10 +2,8 @@ package dev.sfstream.emulator.internal;
 
 import dev.sfstream.soql.CompiledQuery;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,13 +39,16 @@ final class SalesforceStreaming implements BayeuxServer.Extension, SecurityPolic
     private static final String PLAN = "sfstream.plan";
     private static final String ORIGINAL_SUBSCRIPTION = "sfstream.subscription";
     private static final String FAILURE_REASON = "sfstream.failureReason";
+    /**
+     * The advice a refusal must carry, kept on the reply until {@link #sendMeta} so that CometD's own advice (added
+     * later to a first {@code /meta/connect} reply, with {@code timeout}) cannot replace Salesforce's.
+     */
+    private static final String REFUSAL_ADVICE = "sfstream.refusalAdvice";
 
     private final EmulatedOrg org;
     private final StreamingHub hub;
     private volatile BayeuxServer bayeux;
     private volatile Instant busyUntil = Instant.EPOCH;
-    private volatile LocalDate deliveryDay;
-    private volatile long deliveriesBeforeToday;
 
     SalesforceStreaming(EmulatedOrg org) {
         this.org = org;
@@ -183,22 +184,13 @@ final class SalesforceStreaming implements BayeuxServer.Extension, SecurityPolic
         if (type != null && !"long-polling".equals(type)) {
             return refuse(message, StreamingErrors.invalidConnectionType(type), StreamingErrors.adviceNone());
         }
-        long limit = org.settings().dailyDeliveryLimit();
-        if (limit > 0 && deliveredToday() >= limit) {
-            return refuse(message, StreamingErrors.DAILY_LIMIT, StreamingErrors.adviceNone());
-        }
         // Hand over what waits for this client now, so that the connect answers at once instead of being held.
         hub.pumpSession(session);
-        return true;
-    }
-
-    private long deliveredToday() {
-        LocalDate today = LocalDate.ofInstant(org.clock().instant(), ZoneOffset.UTC);
-        if (!today.equals(deliveryDay)) {
-            deliveryDay = today;
-            deliveriesBeforeToday = hub.deliveries();
+        if (hub.allocation().exhausted() && session instanceof ServerSessionImpl impl && !impl.hasNonLazyMessages()) {
+            // Events already handed out within the allocation still go with this connect; then it is refused.
+            return refuse(message, StreamingErrors.DAILY_LIMIT, StreamingErrors.adviceNone());
         }
-        return hub.deliveries() - deliveriesBeforeToday;
+        return true;
     }
 
     /** A subscription the client asked for, checked and ready to register once CometD has subscribed it. */
@@ -316,6 +308,10 @@ final class SalesforceStreaming implements BayeuxServer.Extension, SecurityPolic
     @Override
     public boolean sendMeta(ServerSession to, ServerMessage.Mutable reply) {
         String channel = reply.getChannel();
+        Object refusalAdvice = reply.remove(REFUSAL_ADVICE);
+        if (refusalAdvice != null) {
+            reply.put(Message.ADVICE_FIELD, refusalAdvice);
+        }
         Object error = reply.get(Message.ERROR_FIELD);
         if (error instanceof String e && e.startsWith("402::")) {
             unknownClient(reply);
@@ -420,6 +416,9 @@ final class SalesforceStreaming implements BayeuxServer.Extension, SecurityPolic
             if (!session.isLocalSession()) {
                 session.setAttribute(DROPPED, true);
                 server().removeSession(session);
+                if (session instanceof ServerSessionImpl impl) {
+                    impl.flush(); // answer a held /meta/connect now, as CometD's own /meta/disconnect does
+                }
                 dropped++;
             }
         }
@@ -447,7 +446,8 @@ final class SalesforceStreaming implements BayeuxServer.Extension, SecurityPolic
             reply.setSuccessful(false);
             reply.put(Message.ERROR_FIELD, error);
             if (advice != null) {
-                reply.put(Message.ADVICE_FIELD, new HashMap<>(advice));
+                reply.put(Message.ADVICE_FIELD, new LinkedHashMap<>(advice));
+                reply.put(REFUSAL_ADVICE, new LinkedHashMap<>(advice));
             }
             if (reply instanceof ServerMessageImpl impl) {
                 impl.setHandled(true);

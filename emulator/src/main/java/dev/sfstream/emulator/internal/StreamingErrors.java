@@ -28,7 +28,9 @@ final class StreamingErrors {
     }
 
     static String invalidConnectionType(Object type) {
-        return "400::Invalid connection type " + type;
+        // The [ERR] table writes the placeholder in braces, and every captured text with a braced placeholder
+        // (replayId, channel) keeps the braces on the wire: so this one is written with them too.
+        return "400::Invalid connection type {" + type + "}";
     }
 
     static String noCookie(String clientId) {

@@ -25,7 +25,8 @@ import org.cometd.server.ServerSessionImpl;
  * when an event is published, when a client subscribes, and on every {@code /meta/connect}. So a client that
  * subscribes with a replay ID gets the retained events after it, then the live ones, in replay ID order, without
  * a gap or a duplicate even while events are being published. At most {@code batchSize} events wait in a session's
- * queue, so a long replay goes out as a series of connect responses rather than one huge one.
+ * queue, so a long replay goes out as a series of connect responses rather than one huge one; and no more events
+ * go out in a day than the org's {@link DeliveryAllocation} allows.
  *
  * <p>Lock order: a session's lock, then a log's lock; a log's lock is never held while taking a session's lock.
  */
@@ -36,12 +37,19 @@ public final class StreamingHub {
     private final OrgClock clock;
     private final int batchSize;
     private final int capacity;
+    private final DeliveryAllocation allocation;
     private volatile BayeuxServer bayeux;
 
-    public StreamingHub(OrgClock clock, int batchSize, int capacity) {
+    public StreamingHub(OrgClock clock, int batchSize, int capacity, long dailyDeliveryLimit) {
         this.clock = clock;
         this.batchSize = batchSize;
         this.capacity = capacity;
+        this.allocation = new DeliveryAllocation(dailyDeliveryLimit, clock);
+    }
+
+    /** The org's daily delivery allocation, which every delivery draws on. */
+    DeliveryAllocation allocation() {
+        return allocation;
     }
 
     void attach(BayeuxServer bayeux) {
@@ -102,6 +110,11 @@ public final class StreamingHub {
         }
     }
 
+    /** Whether any client session is subscribed to a channel (its log, filters included). */
+    boolean hasSubscribers(String channel) {
+        return !subscribers.getOrDefault(channel, List.of()).isEmpty();
+    }
+
     boolean isSubscribed(ServerSession session, String subscription) {
         for (List<Subscriber> list : subscribers.values()) {
             for (Subscriber s : list) {
@@ -122,7 +135,7 @@ public final class StreamingHub {
             if (session.isDisconnected()) {
                 return;
             }
-            int room = batchSize - session.getQueue().size();
+            int room = allocation.reserve(Math.max(0, batchSize - session.getQueue().size()));
             if (room <= 0) {
                 return;
             }
@@ -139,6 +152,7 @@ public final class StreamingHub {
                     }
                 }
             }
+            allocation.release(room - batch.size());
             if (batch.isEmpty()) {
                 return;
             }
