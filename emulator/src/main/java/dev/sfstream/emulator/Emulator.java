@@ -114,6 +114,11 @@ public final class Emulator implements AutoCloseable {
         return server.faults().dropSessions();
     }
 
+    /** Ends every client session from the server's side with a {@code /meta/disconnect} message (API 64.0+). */
+    public int disconnectSessions() {
+        return server.faults().disconnectSessions();
+    }
+
     /** Answers handshake, connect and subscribe with Salesforce's 503 busy reason for {@code duration}. */
     public void busy(Duration duration) {
         server.faults().busy(duration);
@@ -220,6 +225,7 @@ public final class Emulator implements AutoCloseable {
         private Set<String> cdcTypes = new LinkedHashSet<>(List.of("Account", "Contact", "Lead", "Opportunity", "Case"));
         private Clock clock = Clock.systemUTC();
         private boolean quiet;
+        private java.nio.file.Path dataFile;
 
         private Builder() {
         }
@@ -308,6 +314,16 @@ public final class Emulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Keeps the org in a file across restarts: loaded when the emulator is built (if the file exists), written
+         * when it is closed. Records, PushTopics, users and every channel's retained events with their replay IDs
+         * are kept; tokens are not (clients log in again).
+         */
+        public Builder dataFile(java.nio.file.Path file) {
+            this.dataFile = Objects.requireNonNull(file, "dataFile");
+            return this;
+        }
+
         /** Whether {@link #start()} stays silent instead of printing its URL. */
         public Builder quiet(boolean quiet) {
             this.quiet = quiet;
@@ -355,7 +371,7 @@ public final class Emulator implements AutoCloseable {
             allApps.addAll(apps);
             return new Emulator(new Settings(host, port, allUsers, allApps, tokenLifetime, longPollTimeout,
                     reconnectTimeout, concurrentClientLimit, dailyDeliveryLimit, retainedEventsPerChannel,
-                    replayBatchSize, queryPageSize, cdcTypes, clock, quiet));
+                    replayBatchSize, queryPageSize, cdcTypes, clock, quiet, dataFile));
         }
 
         private static void positive(String name, Duration d) {

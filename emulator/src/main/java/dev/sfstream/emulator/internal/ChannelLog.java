@@ -59,6 +59,20 @@ final class ChannelLog {
         return i < events.size() && events.get(i).replayId == replayId;
     }
 
+    /** The retained events, oldest first, for a snapshot. */
+    synchronized List<RetainedEvent> retained(Instant now) {
+        expire(now);
+        return new ArrayList<>(events.subList(head, events.size()));
+    }
+
+    /** Puts back a snapshot's events and replay ID counter (before any event is appended). */
+    synchronized void restore(long last, List<RetainedEvent> retained) {
+        events.clear();
+        head = 0;
+        events.addAll(retained);
+        lastReplayId = Math.max(lastReplayId, last);
+    }
+
     synchronized long lastReplayId() {
         return lastReplayId;
     }

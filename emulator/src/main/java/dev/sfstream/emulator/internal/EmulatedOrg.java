@@ -41,7 +41,14 @@ public final class EmulatedOrg {
         this.hub = new StreamingHub(clock, settings.replayBatchSize(), settings.retainedEventsPerChannel(),
                 settings.dailyDeliveryLimit());
         this.events = new RecordEvents(data, hub, settings.changeDataCaptureTypes());
-        this.orgId = ids.next("Organization");
+        OrgSnapshot.Loaded loaded = settings.dataFile() != null && java.nio.file.Files.exists(settings.dataFile())
+                ? OrgSnapshot.read(settings.dataFile()) : null;
+        if (loaded != null) {
+            ids.restoreCounter(loaded.idCounter());
+            data.restore(loaded.records());
+            loaded.channels().forEach((name, c) -> hub.log(name).restore(c.lastReplayId(), c.events()));
+        }
+        this.orgId = loaded != null ? loaded.orgId() : ids.next("Organization");
         this.tokens = new TokenStore(clock, orgId, settings.tokenLifetime());
         data.setValidator("PushTopic", new PushTopicValidator());
         data.setValidator("StreamingChannel", new StreamingChannelValidator());
@@ -54,7 +61,8 @@ public final class EmulatedOrg {
             fields.put("LastName", user.lastName());
             fields.put("Email", user.username());
             fields.put("IsActive", true);
-            String id = data.create("User", fields, "005000000000000AAA").id();
+            String id = existingUser(user.username())
+                    .orElseGet(() -> data.create("User", fields, "005000000000000AAA").id());
             userIds.put(user.username().toLowerCase(Locale.ROOT), id);
             usersByName.put(user.username().toLowerCase(Locale.ROOT), user);
             if (first == null) {
@@ -63,6 +71,22 @@ public final class EmulatedOrg {
         }
         this.adminUserId = first;
         settings.apps().forEach(app -> apps.put(app.clientId(), app));
+    }
+
+    private Optional<String> existingUser(String username) {
+        for (Map<String, Object> u : data.records("User")) {
+            if (username.equalsIgnoreCase(String.valueOf(u.get("Username")))) {
+                return Optional.of(String.valueOf(u.get("Id")));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Writes the org to the settings' data file, when there is one. */
+    public void save() throws java.io.IOException {
+        if (settings.dataFile() != null) {
+            OrgSnapshot.write(settings.dataFile(), orgId, ids, data, hub, clock.instant());
+        }
     }
 
     public Settings settings() {

@@ -88,7 +88,11 @@ public final class EmulatorServer {
     }
 
     public void stop() throws Exception {
-        server.stop();
+        try {
+            server.stop();
+        } finally {
+            org.save();
+        }
     }
 
     public String url() {

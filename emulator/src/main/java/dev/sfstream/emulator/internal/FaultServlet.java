@@ -41,6 +41,8 @@ final class FaultServlet extends HttpServlet {
                 body.put("revoked", true);
             } else if (path.equals("/drop-sessions")) {
                 body.put("dropped", faults.dropSessions());
+            } else if (path.equals("/disconnect-sessions")) {
+                body.put("disconnected", faults.disconnectSessions());
             } else if (path.equals("/busy")) {
                 double seconds = number(request, "seconds");
                 faults.busy(Duration.ofMillis((long) (seconds * 1000)));

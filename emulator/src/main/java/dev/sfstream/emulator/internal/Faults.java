@@ -29,6 +29,11 @@ public final class Faults {
         return streaming.dropSessions();
     }
 
+    /** Sends every client a server-initiated {@code /meta/disconnect}; each must handshake again. */
+    public int disconnectSessions() {
+        return streaming.disconnectSessions();
+    }
+
     /** Answers handshake, connect and subscribe with the 503 busy reason for a while. */
     public void busy(Duration duration) {
         streaming.busyUntil(Instant.now().plus(duration));

@@ -60,6 +60,16 @@ public final class SalesforceIds {
         return withChecksum(prefixOf(sobjectType) + instance + "0" + base62(counter.getAndIncrement(), 9));
     }
 
+    /** The next value of the ID counter, for a snapshot. */
+    public long counter() {
+        return counter.get();
+    }
+
+    /** Continues numbering from a snapshot's counter, so restored and new IDs never collide. */
+    public void restoreCounter(long next) {
+        counter.accumulateAndGet(next, Math::max);
+    }
+
     private static String base62(long value, int width) {
         char[] out = new char[width];
         long v = value;

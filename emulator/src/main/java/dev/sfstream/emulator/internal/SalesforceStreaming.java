@@ -425,6 +425,21 @@ final class SalesforceStreaming implements BayeuxServer.Extension, SecurityPolic
         return dropped;
     }
 
+    /**
+     * Ends every client session from the server's side: each client receives a {@code /meta/disconnect} message
+     * on its held connect, as Salesforce sends since API 64.0, and must handshake again.
+     */
+    int disconnectSessions() {
+        int disconnected = 0;
+        for (ServerSession session : server().getSessions()) {
+            if (!session.isLocalSession() && session instanceof ServerSessionImpl impl) {
+                impl.disconnect();
+                disconnected++;
+            }
+        }
+        return disconnected;
+    }
+
     /** Wakes every held {@code /meta/connect}, so that a revoked token is answered at once. */
     void wakeAll() {
         for (ServerSession session : server().getSessions()) {

@@ -17,6 +17,7 @@ import java.util.Set;
  * @param retainedEventsPerChannel how many events a channel keeps at most, on top of the retention window
  * @param replayBatchSize how many events one connect response carries at most
  * @param pageSize how many records one REST query page holds
+ * @param dataFile where the org is kept across restarts, or {@code null} for an org in memory only
  */
 public record Settings(
         String host,
@@ -33,7 +34,8 @@ public record Settings(
         int pageSize,
         Set<String> changeDataCaptureTypes,
         Clock clock,
-        boolean quiet) {
+        boolean quiet,
+        java.nio.file.Path dataFile) {
     public Settings {
         users = List.copyOf(users);
         apps = List.copyOf(apps);

@@ -72,6 +72,11 @@ public final class StreamingHub {
         return log(channel).append(at, data, record, userIds);
     }
 
+    /** Every channel log, by channel, for a snapshot. */
+    Map<String, ChannelLog> logs() {
+        return new java.util.TreeMap<>(logs);
+    }
+
     /** Hands new events of a channel to every subscriber of it. */
     public void pump(String channel) {
         for (Subscriber s : subscribers.getOrDefault(channel, List.of())) {

@@ -1,0 +1,50 @@
+package dev.sfstream.cli;
+
+import dev.sfstream.AuthenticationException;
+import dev.sfstream.ReplayIdInvalidException;
+import dev.sfstream.ReplayStoreException;
+import dev.sfstream.RestException;
+import dev.sfstream.ServerErrorException;
+import dev.sfstream.SubscriptionException;
+import dev.sfstream.TransportException;
+
+/** The exit codes of {@code sfstream}, documented in {@code --help} and the README. */
+final class ExitCode {
+    static final int OK = 0;
+    /** Salesforce (or the offline check) refused what was asked: a query, a subscription, a record. */
+    static final int REFUSED = 1;
+    /** The command line is wrong: an unknown flag, a missing argument, a bad value. */
+    static final int USAGE = 2;
+    /** Authentication failed: wrong credentials, revoked token. */
+    static final int AUTHENTICATION = 3;
+    /** The server or the network failed. */
+    static final int SERVER = 4;
+
+    static final String HELP = """
+            Exit codes:
+              0  success
+              1  refused (an invalid query, a channel that does not exist, a record Salesforce rejects)
+              2  usage (an unknown option, a missing argument, a bad value)
+              3  authentication failed
+              4  server or network error""";
+
+    private ExitCode() {
+    }
+
+    static int of(Throwable e) {
+        if (e instanceof AuthenticationException) {
+            return AUTHENTICATION;
+        }
+        if (e instanceof RestException || e instanceof SubscriptionException || e instanceof ReplayIdInvalidException
+                || e instanceof ReplayStoreException) {
+            return REFUSED;
+        }
+        if (e instanceof TransportException || e instanceof ServerErrorException) {
+            return SERVER;
+        }
+        if (e instanceof IllegalArgumentException) {
+            return USAGE;
+        }
+        return SERVER;
+    }
+}

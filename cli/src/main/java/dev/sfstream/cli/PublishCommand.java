@@ -1,0 +1,70 @@
+package dev.sfstream.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sfstream.ChannelName;
+import dev.sfstream.internal.Json;
+import dev.sfstream.rest.SalesforceRest;
+import dev.sfstream.soql.Soql;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code sfstream publish}: a platform event or a generic channel push. */
+@Command(name = "publish", mixinStandardHelpOptions = true,
+        description = {"Publish a platform event (/event/Name__e, JSON object of fields) or push a payload on a "
+                + "generic channel (/u/..., the JSON text is the payload)."},
+        footer = {"", "Examples:", "  sfstream publish /event/Order_Placed__e '{\"Order_Number__c\":\"42\"}' "
+            + "--emulator http://127.0.0.1:8080",
+            "  sfstream publish /u/Notifications '{\"hello\":\"world\"}' --emulator http://127.0.0.1:8080", "",
+            ExitCode.HELP})
+final class PublishCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CHANNEL") String channel;
+    @Parameters(index = "1", paramLabel = "JSON") String json;
+    @Mixin Credentials credentials = new Credentials();
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ChannelName name = ChannelName.of(channel);
+        SalesforceRest rest = TopicCommand.rest(credentials, "64.0");
+        switch (name.kind()) {
+            case PLATFORM_EVENT -> {
+                Map<String, Object> fields = parseObject(json);
+                String type = name.base().substring("/event/".length());
+                spec.commandLine().getOut().println("published " + rest.publish(type, fields));
+            }
+            case GENERIC -> {
+                var records = rest.query("SELECT Id, Name FROM StreamingChannel WHERE Name = "
+                        + Soql.quote(name.base())).records();
+                if (records.isEmpty()) {
+                    throw new IllegalArgumentException("no StreamingChannel named " + name.base() + ": create it "
+                            + "first (sfstream record create StreamingChannel Name=" + name.base() + ")");
+                }
+                JsonNode answer = rest.push(records.get(0).path("Id").asText(), json, List.of());
+                spec.commandLine().getOut().println("pushed to " + name.base() + ": " + answer);
+            }
+            default -> throw new IllegalArgumentException("publish takes a platform event channel (/event/...__e) "
+                    + "or a generic channel (/u/...); " + channel + " changes only when records change");
+        }
+        return ExitCode.OK;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parseObject(String json) {
+        try {
+            Object value = Json.MAPPER.readValue(json, Object.class);
+            if (value instanceof Map<?, ?> map) {
+                return (Map<String, Object>) map;
+            }
+        } catch (IOException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("the platform event must be a JSON object of fields, such as "
+                + "'{\"Order_Number__c\":\"42\"}'");
+    }
+}
