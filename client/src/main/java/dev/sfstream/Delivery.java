@@ -155,6 +155,8 @@ final class Delivery {
         try {
             route.listener().accept(event);
             commit(event);
+        } catch (HoldEvent e) {
+            LOG.debug("sfstream: {} #{} held uncommitted: {}", event.channel(), event.replayId(), e.getMessage());
         } catch (StreamingException e) {
             errorSink.accept(e);
         } catch (RuntimeException e) {

@@ -82,6 +82,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
     private final Map<String, Fallback> fallbacks = new ConcurrentHashMap<>();
     private final java.util.Set<String> subscribedOnce = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> subscribedAt = new ConcurrentHashMap<>();
+    private final Map<String, ReplayFrom> channelStarts = new ConcurrentHashMap<>();
 
     /** A fallback in force for a channel until a commit moves its marker past the refused ID. */
     private record Fallback(long start, long refusedReplayId) {
@@ -198,6 +199,16 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
             throw e;
         }
         return new Subscription(this, name);
+    }
+
+    /**
+     * Subscribes with a listener and a start of its own for when the store has no marker for this channel (instead
+     * of the client's {@code replayFrom}).
+     */
+    public Subscription subscribe(String channel, ReplayFrom whenNoMarker, Consumer<StreamingEvent> listener) {
+        Objects.requireNonNull(whenNoMarker, "whenNoMarker");
+        channelStarts.put(ChannelName.of(channel).value(), whenNoMarker);
+        return subscribe(channel, listener);
     }
 
     /** Unsubscribes from a channel (as subscribed, filter included). */
@@ -434,7 +445,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
                 return ReplayFrom.ALL_EVENTS.value();
             }
             if (marker.isEmpty()) {
-                return config.replayFrom.value();
+                return channelStarts.getOrDefault(ch, config.replayFrom).value();
             }
             ReplayMarker m = marker.get();
             Duration maxAge = config.markerMaxAge.get(channel.kind());

@@ -25,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code WHERE RecordTypeId = '<id>'} when a record type is named (looked up by DeveloperName, cached), and
  *       {@code LastModifiedById != '<user id>'} when the authenticated user's own changes are excluded;</li>
  *   <li>every literal is escaped, so a record type name with quotes or backslashes cannot change the query;</li>
+ *   <li>NotifyForFields is {@code All} by default: every change of a record notifies (with {@code Referenced}, an
+ *       update of a field outside the short select list would not);</li>
  *   <li>the topic name is deterministic and at most 25 characters: type and record type, shortened with a stable
  *       hash when longer, so every instance of a service declares the same topic.</li>
  * </ul>
@@ -182,7 +184,7 @@ public final class SObjectTopic {
         private String recordType;
         private boolean excludeCurrentUser;
         private final List<String> fields = new ArrayList<>();
-        private NotifyForFields notifyForFields = NotifyForFields.REFERENCED;
+        private NotifyForFields notifyForFields = NotifyForFields.ALL;
         private boolean create = true;
         private boolean update = true;
         private boolean delete = true;
@@ -215,6 +217,7 @@ public final class SObjectTopic {
             return this;
         }
 
+        /** Which field changes notify on update; {@code All} by default. */
         public Builder notifyForFields(NotifyForFields mode) {
             this.notifyForFields = Objects.requireNonNull(mode, "notifyForFields");
             return this;
