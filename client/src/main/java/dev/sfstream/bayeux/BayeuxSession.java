@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code 401::Authentication invalid}</td><td>renew the token once, then handshake again</td></tr>
  *   <tr><td>503 in {@code error} or {@code ext.sfdc.failureReason}</td><td>back off (exponential, jittered,
  *       capped), then retry</td></tr>
- *   <tr><td>network error, timeout, HTTP error, garbage</td><td>back off and retry; give up after the connection
- *       timeout with a {@link TransportException}</td></tr>
+ *   <tr><td>network error, timeout, HTTP error, garbage on a connect</td><td>back off, then handshake again and
+ *       resubscribe from the last event handed out (the lost response may have carried events); give up after the
+ *       connection timeout with a {@link TransportException}</td></tr>
  *   <tr><td>server-initiated {@code /meta/disconnect}</td><td>handshake again</td></tr>
  *   <tr><td>invalid replay ID on subscribe</td><td>ask the handler for the fallback, subscribe again</td></tr>
  * </table>
@@ -447,7 +448,10 @@ public final class BayeuxSession {
         connectInFlight = false;
         inFlightConnect = null;
         if (err != null) {
-            transportFailed("connect", err, this::connect);
+            // The server may have taken events off the session's queue for the response we never got: Bayeux has
+            // no acknowledgement, so the only safe recovery is a new session that resubscribes from the last event
+            // handed out (duplicates are dropped on the way in).
+            transportFailed("connect", err, () -> handshake("resynchronizing after a lost connect response"));
             return;
         }
         deliverEvents(msgs);

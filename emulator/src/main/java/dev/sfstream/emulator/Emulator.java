@@ -226,6 +226,7 @@ public final class Emulator implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private boolean quiet;
         private java.nio.file.Path dataFile;
+        private String advertisedUrl;
 
         private Builder() {
         }
@@ -324,6 +325,15 @@ public final class Emulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The instance URL the token endpoint hands out, when clients reach the emulator through a proxy or another
+         * address (a fault-injecting proxy in tests, a container's published port). By default its own URL.
+         */
+        public Builder advertisedUrl(String url) {
+            this.advertisedUrl = Objects.requireNonNull(url, "advertisedUrl").replaceAll("/+$", "");
+            return this;
+        }
+
         /** Whether {@link #start()} stays silent instead of printing its URL. */
         public Builder quiet(boolean quiet) {
             this.quiet = quiet;
@@ -371,7 +381,7 @@ public final class Emulator implements AutoCloseable {
             allApps.addAll(apps);
             return new Emulator(new Settings(host, port, allUsers, allApps, tokenLifetime, longPollTimeout,
                     reconnectTimeout, concurrentClientLimit, dailyDeliveryLimit, retainedEventsPerChannel,
-                    replayBatchSize, queryPageSize, cdcTypes, clock, quiet, dataFile));
+                    replayBatchSize, queryPageSize, cdcTypes, clock, quiet, dataFile, advertisedUrl));
         }
 
         private static void positive(String name, Duration d) {

@@ -18,6 +18,7 @@ import java.util.Set;
  * @param replayBatchSize how many events one connect response carries at most
  * @param pageSize how many records one REST query page holds
  * @param dataFile where the org is kept across restarts, or {@code null} for an org in memory only
+ * @param advertisedUrl the instance URL handed out in token responses, or {@code null} for the emulator's own
  */
 public record Settings(
         String host,
@@ -35,7 +36,8 @@ public record Settings(
         Set<String> changeDataCaptureTypes,
         Clock clock,
         boolean quiet,
-        java.nio.file.Path dataFile) {
+        java.nio.file.Path dataFile,
+        String advertisedUrl) {
     public Settings {
         users = List.copyOf(users);
         apps = List.copyOf(apps);
