@@ -336,7 +336,8 @@ public final class BayeuxSession {
         advice = Advice.read(reply.advice(), Advice.DEFAULT);
         handshakeBackoff.reset();
         freshTokenRefused = false;
-        succeeded();
+        // Only a successful connect ends a run of failures: a server that handshakes but cannot hold a long poll
+        // must still make the client give up after the connection timeout.
         setState(State.CONNECTED, "handshake succeeded");
         if (opening != null) {
             opening.complete(null);
