@@ -1,6 +1,7 @@
 package dev.sfstream;
 
 import dev.sfstream.bayeux.Message;
+import dev.sfstream.internal.HandOffQueue;
 import dev.sfstream.internal.SerialExecutor;
 import dev.sfstream.replay.ReplayMarker;
 import dev.sfstream.replay.ReplayStore;
@@ -13,7 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,7 +47,7 @@ final class Delivery {
     private final Map<String, Long> handedOut = new ConcurrentHashMap<>();
     private final Map<String, Instant> notBefore = new ConcurrentHashMap<>();
     private final Map<String, Route> listeners = new ConcurrentHashMap<>();
-    private final LinkedBlockingQueue<Object> pullQueue = new LinkedBlockingQueue<>();
+    private final HandOffQueue<Object> pullQueue = new HandOffQueue<>();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicInteger inListeners = new AtomicInteger();
     private final List<StreamingEvent> pulled = new ArrayList<>();
@@ -110,10 +110,12 @@ final class Delivery {
     /** Events of a response, in order (called on the session's lane). */
     void accept(List<Message> messages) {
         Instant now = Instant.now();
+        List<Object> toPull = null;
+        Map<Route, List<StreamingEvent>> toListeners = null;
         for (Message m : messages) {
             StreamingEvent event = StreamingEvent.of(m.json(), now);
             received.incrementAndGet();
-            Instant since = notBefore.get(event.channel());
+            Instant since = notBefore.isEmpty() ? null : notBefore.get(event.channel());
             if (since != null && event.createdDate().isBefore(since)) {
                 duplicates.incrementAndGet();
                 continue; // retained before the subscription started: not asked for
@@ -127,16 +129,35 @@ final class Delivery {
                 }
                 handedOut.put(event.channel(), event.replayId());
             }
-            handOut(event);
+            outstanding.incrementAndGet();
+            Route route = listeners.isEmpty() ? null : listeners.get(event.channel());
+            if (route != null) {
+                if (toListeners == null) {
+                    toListeners = new java.util.LinkedHashMap<>();
+                }
+                toListeners.computeIfAbsent(route, r -> new ArrayList<>()).add(event);
+            } else {
+                if (toPull == null) {
+                    toPull = new ArrayList<>(messages.size());
+                }
+                toPull.add(event);
+            }
+        }
+        if (toListeners != null) {
+            toListeners.forEach((route, events) -> {
+                inListeners.addAndGet(events.size());
+                route.lane().execute(() -> events.forEach(e -> runListener(route, e)));
+            });
+        }
+        if (toPull != null) {
+            pullQueue.addAll(toPull);
+            signalPublisher();
         }
     }
 
     /** A replay gap notice, in order with the channel's events. */
     void gap(ReplayGap gap) {
-        handOut(StreamingEvent.gap(gap));
-    }
-
-    private void handOut(StreamingEvent event) {
+        StreamingEvent event = StreamingEvent.gap(gap);
         outstanding.incrementAndGet();
         Route route = listeners.get(event.channel());
         if (route != null) {
@@ -145,6 +166,10 @@ final class Delivery {
             return;
         }
         pullQueue.add(event);
+        signalPublisher();
+    }
+
+    private void signalPublisher() {
         PublisherBridge p = publisher;
         if (p != null) {
             p.signal();
@@ -188,7 +213,8 @@ final class Delivery {
     }
 
     private void finished() {
-        if (outstanding.decrementAndGet() < capacity) {
+        // Wake the session only when the count crosses below the capacity, not for every event consumed.
+        if (outstanding.decrementAndGet() == capacity - 1) {
             resume.run();
         }
     }
@@ -224,15 +250,24 @@ final class Delivery {
     }
 
     void commitPulled() {
-        List<StreamingEvent> done;
+        StreamingEvent only = null;
+        List<StreamingEvent> done = null;
         synchronized (pulled) {
             if (pulled.isEmpty()) {
                 return;
             }
-            done = new ArrayList<>(pulled);
+            if (pulled.size() == 1) {
+                only = pulled.get(0);
+            } else {
+                done = new ArrayList<>(pulled);
+            }
             pulled.clear();
         }
-        done.forEach(this::commit);
+        if (only != null) {
+            commit(only);
+        } else {
+            done.forEach(this::commit);
+        }
     }
 
     /** Stores the event's marker (never backwards); a gap or an event without replay ID is ignored. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sfstream.internal.Json;
+import dev.sfstream.internal.Timestamps;
 import dev.sfstream.replay.ReplayMarker;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -25,29 +26,34 @@ public final class StreamingEvent {
 
     private final String channel;
     private final long replayId;
-    private final Instant createdDate;
+    private final Instant received;
     private final ObjectNode json;
     private final ReplayGap gap;
+    private Instant createdDate;
 
-    private StreamingEvent(String channel, long replayId, Instant createdDate, ObjectNode json, ReplayGap gap) {
+    private StreamingEvent(String channel, long replayId, Instant received, ObjectNode json, ReplayGap gap) {
         this.channel = channel;
         this.replayId = replayId;
-        this.createdDate = createdDate;
+        this.received = received;
         this.json = json;
         this.gap = gap;
     }
 
     /**
      * Reads an event from its Bayeux message. The replay ID is {@code data.event.replayId} (0 when the server sent
-     * none, as a stock CometD server does); the created date is {@code data.event.createdDate}, else the platform
-     * event's {@code CreatedDate}, else the change event's {@code commitTimestamp}, else {@code received}.
+     * none, as a stock CometD server does); see {@link #createdDate()} for the created date.
      */
     public static StreamingEvent of(ObjectNode message, Instant received) {
         Objects.requireNonNull(message, "message");
-        JsonNode data = message.path("data");
-        JsonNode event = data.path("event");
-        long replayId = event.path("replayId").canConvertToLong() ? event.path("replayId").asLong() : 0;
-        Instant created = instant(event.path("createdDate"));
+        JsonNode replayId = message.path("data").path("event").path("replayId");
+        return new StreamingEvent(message.path("channel").asText(), replayId.canConvertToLong() ? replayId.asLong() : 0,
+                received, message, null);
+    }
+
+    /** Reads the created date when first asked (most events never need it parsed). */
+    private Instant readCreatedDate() {
+        JsonNode data = json.path("data");
+        Instant created = instant(data.path("event").path("createdDate"));
         if (created == null) {
             created = instant(data.path("payload").path("CreatedDate"));
         }
@@ -57,8 +63,7 @@ public final class StreamingEvent {
                 created = Instant.ofEpochMilli(commit.asLong());
             }
         }
-        return new StreamingEvent(message.path("channel").asText(), replayId, created == null ? received : created,
-                message, null);
+        return created == null ? received : created;
     }
 
     /** A replay gap notice for a channel, delivered in order with its events. */
@@ -77,6 +82,10 @@ public final class StreamingEvent {
             return null;
         }
         String s = n.asText();
+        Instant fast = Timestamps.parseUtc(s);
+        if (fast != null) {
+            return fast;
+        }
         try {
             if (s.endsWith("+0000")) {
                 s = s.substring(0, s.length() - 5) + "Z";
@@ -97,9 +106,17 @@ public final class StreamingEvent {
         return replayId;
     }
 
-    /** When the event was created. */
+    /**
+     * When the event was created: {@code data.event.createdDate}, else the platform event's {@code CreatedDate},
+     * else the change event's {@code commitTimestamp}, else when it was received.
+     */
     public Instant createdDate() {
-        return createdDate;
+        Instant c = createdDate;
+        if (c == null) {
+            c = gap != null ? received : readCreatedDate();
+            createdDate = c;
+        }
+        return c;
     }
 
     /** The message as received: {@code channel} and {@code data}. */
@@ -129,7 +146,7 @@ public final class StreamingEvent {
 
     /** The marker to store once this event is done with; empty for a gap or an event without replay ID. */
     public Optional<ReplayMarker> marker() {
-        return gap != null || replayId <= 0 ? Optional.empty() : Optional.of(new ReplayMarker(replayId, createdDate));
+        return gap != null || replayId <= 0 ? Optional.empty() : Optional.of(new ReplayMarker(replayId, createdDate()));
     }
 
     /** The PushTopic view ({@code data.event.type} and {@code data.sobject}), on {@code /topic/} channels. */

@@ -68,6 +68,11 @@ public final class Faults {
         status.put("channels", org.hub().status());
         status.put("deliveries", org.hub().deliveries());
         status.put("time", org.clock().instant().toString());
+        Runtime runtime = Runtime.getRuntime();
+        Map<String, Object> jvm = new LinkedHashMap<>();
+        jvm.put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
+        jvm.put("threads", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
+        status.put("jvm", jvm);
         return status;
     }
 }

@@ -1,0 +1,290 @@
+package dev.sfstream.bench;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sfstream.auth.AccessToken;
+import dev.sfstream.auth.Authenticator;
+import dev.sfstream.auth.PasswordAuthenticator;
+import dev.sfstream.emulator.Emulator;
+import dev.sfstream.internal.Json;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The end-to-end benchmark: each scenario in this one process against one emulator, the contenders alternating,
+ * a warm-up first, at least three measured runs, medians reported. Prints a table and writes
+ * {@code bench-results.json}.
+ *
+ * <pre>
+ * java -jar bench/target/sfstream-bench.jar [--quick] [--only 1,3] [--out bench-results.json]
+ * </pre>
+ */
+public final class Bench {
+    private final boolean quick;
+    private final List<Result> results = new ArrayList<>();
+
+    private Bench(boolean quick) {
+        this.quick = quick;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = false;
+        Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5));
+        Path out = Path.of("bench-results.json");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--only" -> {
+                    only.clear();
+                    for (String n : args[++i].split(",")) {
+                        only.add(Integer.parseInt(n.trim()));
+                    }
+                }
+                case "--out" -> out = Path.of(args[++i]);
+                default -> {
+                    System.err.println("usage: java -jar sfstream-bench.jar [--quick] [--only 1,2,3,4,5] [--out FILE]");
+                    System.exit(2);
+                }
+            }
+        }
+        Bench bench = new Bench(quick);
+        System.out.printf("sfstream benchmark (%s): %d cores, Java %s, max heap %d MiB%n", quick ? "quick" : "full",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        if (only.contains(1)) {
+            bench.drain();
+        }
+        if (only.contains(2)) {
+            bench.latency();
+        }
+        if (only.contains(3)) {
+            bench.idle();
+        }
+        if (only.contains(4)) {
+            bench.fanout();
+        }
+        if (only.contains(5)) {
+            bench.commits();
+        }
+        bench.print();
+        bench.write(out);
+        System.exit(0);
+    }
+
+    private static Authenticator auth(String url) {
+        return PasswordAuthenticator.builder().loginUrl(url).consumerKey(Emulator.DEFAULT_CLIENT_ID)
+                .consumerSecret(Emulator.DEFAULT_CLIENT_SECRET).username(Emulator.DEFAULT_USERNAME)
+                .password(Emulator.DEFAULT_PASSWORD).build();
+    }
+
+    private void drain() throws Exception {
+        int events = quick ? 50_000 : 200_000;
+        int runs = 3;
+        System.out.printf("%n[1] draining %,d retained events (ALL_EVENTS), %d runs each...%n", events, runs);
+        try (Emulator emulator = Emulator.builder().quiet(true).retainedEventsPerChannel(events + 10)
+                .concurrentClientLimit(1000).build().start()) {
+            for (int i = 0; i < events; i++) {
+                emulator.publishEvent("Drain__e", Map.of("Seq__c", i, "Name__c", "Event number " + i,
+                        "Amount__c", i * 1.5));
+            }
+            Authenticator auth = auth(emulator.url());
+            AccessToken token = auth.token();
+            org.eclipse.jetty.client.HttpClient jetty = new org.eclipse.jetty.client.HttpClient();
+            jetty.start();
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String channel = "/event/Drain__e";
+            // Warm-up: one full drain each, not measured.
+            Drain.sfstream(auth, channel, events);
+            Drain.cometd(jetty, emulator.url(), token.token(), channel, events);
+            Drain.raw(http, emulator.url(), token.authorizationHeader(), channel, events);
+            List<Double> ours = new ArrayList<>();
+            List<Double> cometd = new ArrayList<>();
+            List<Double> raw = new ArrayList<>();
+            for (int r = 0; r < runs; r++) {
+                ours.add(Drain.sfstream(auth, channel, events));
+                cometd.add(Drain.cometd(jetty, emulator.url(), token.token(), channel, events));
+                raw.add(Drain.raw(http, emulator.url(), token.authorizationHeader(), channel, events));
+                System.out.printf("    run %d: sfstream %,.0f ev/s, CometD %,.0f ev/s, raw %,.0f ev/s%n", r + 1,
+                        ours.get(r), cometd.get(r), raw.get(r));
+            }
+            jetty.stop();
+            double s = Result.median(ours);
+            double c = Result.median(cometd);
+            double w = Result.median(raw);
+            results.add(new Result("drain " + events + " retained events vs CometD BayeuxClient", s, c,
+                    "CometD BayeuxClient 8", s / c, "events/s", runs, "1.5x or more", s / c >= 1.5));
+            results.add(new Result("drain " + events + " retained events vs the raw limit", s, w,
+                    "raw JDK HttpClient + Jackson", s / w, "events/s", runs, "0.6x or more", s / w >= 0.6));
+        }
+    }
+
+    private void latency() throws Exception {
+        int rate = 2000;
+        Duration length = Duration.ofSeconds(quick ? 8 : 30);
+        int runs = 3;
+        System.out.printf("%n[2] latency at %d events/s for %d s, %d runs...%n", rate, length.toSeconds(), runs);
+        try (Emulator emulator = Emulator.builder().quiet(true).retainedEventsPerChannel(500_000).build().start()) {
+            Authenticator auth = auth(emulator.url());
+            String token = auth.token().token();
+            org.eclipse.jetty.client.HttpClient jetty = new org.eclipse.jetty.client.HttpClient();
+            jetty.start();
+            Latency.run(emulator, auth, jetty, token, rate, Duration.ofSeconds(3), Duration.ofSeconds(1));
+            List<Double> p50s = new ArrayList<>();
+            List<Double> p99s = new ArrayList<>();
+            List<Double> maxes = new ArrayList<>();
+            List<Double> cp50s = new ArrayList<>();
+            List<Double> cp99s = new ArrayList<>();
+            List<Double> cmaxes = new ArrayList<>();
+            for (int r = 0; r < runs; r++) {
+                Latency.Run run = Latency.run(emulator, auth, jetty, token, rate, length, Duration.ofSeconds(2));
+                p50s.add(Result.percentile(run.sfstream(), 50));
+                p99s.add(Result.percentile(run.sfstream(), 99));
+                maxes.add(Result.percentile(run.sfstream(), 100));
+                cp50s.add(Result.percentile(run.cometd(), 50));
+                cp99s.add(Result.percentile(run.cometd(), 99));
+                cmaxes.add(Result.percentile(run.cometd(), 100));
+                System.out.printf("    run %d: sfstream p50 %.2f ms p99 %.2f ms max %.2f ms (%d events); CometD p50 "
+                        + "%.2f ms p99 %.2f ms max %.2f ms (%d events)%n", r + 1, p50s.get(r), p99s.get(r),
+                        maxes.get(r), run.sfstream().size(), cp50s.get(r), cp99s.get(r), cmaxes.get(r),
+                        run.cometd().size());
+            }
+            jetty.stop();
+            double p99 = Result.median(p99s);
+            double cp99 = Result.median(cp99s);
+            results.add(new Result("latency p50 at 2,000 events/s", Result.median(p50s), Result.median(cp50s),
+                    "CometD BayeuxClient 8", Result.median(cp50s) / Result.median(p50s), "ms", runs, "lower is better",
+                    true));
+            results.add(new Result("latency p99 at 2,000 events/s", p99, cp99, "CometD BayeuxClient 8", cp99 / p99,
+                    "ms", runs, "sfstream p99 at most 0.8x CometD's", p99 <= 0.8 * cp99));
+            results.add(new Result("latency max at 2,000 events/s", Result.median(maxes), Result.median(cmaxes),
+                    "CometD BayeuxClient 8", Result.median(cmaxes) / Result.median(maxes), "ms", runs,
+                    "lower is better", true));
+        }
+    }
+
+    private void idle() throws Exception {
+        int clients = quick ? 200 : 1000;
+        System.out.printf("%n[3] %d idle subscribed clients in one JVM (emulator in another)...%n", clients);
+        List<Double> heap = new ArrayList<>();
+        List<Double> cheap = new ArrayList<>();
+        List<Double> threads = new ArrayList<>();
+        List<Double> cthreads = new ArrayList<>();
+        int runs = 3;
+        try (ChildEmulator emulator = new ChildEmulator("2g", clients * 3 + 100)) {
+            String token = auth(emulator.url()).token().token();
+            for (int r = 0; r < runs; r++) {
+                IdleClients.Footprint ours = IdleClients.sfstream(emulator.url(), clients);
+                IdleClients.Footprint theirs = IdleClients.cometd(emulator.url(), token, clients);
+                heap.add(ours.heapPerClient() / 1024);
+                cheap.add(theirs.heapPerClient() / 1024);
+                threads.add((double) ours.threadsAdded());
+                cthreads.add((double) theirs.threadsAdded());
+                System.out.printf("    run %d: sfstream %.1f KiB and %d threads added; CometD %.1f KiB and %d threads "
+                        + "added%n", r + 1, heap.get(r), ours.threadsAdded(), cheap.get(r), theirs.threadsAdded());
+            }
+        }
+        double h = Result.median(heap);
+        results.add(new Result(clients + " idle clients: heap per client", h, Result.median(cheap),
+                "CometD BayeuxClient 8", Result.median(cheap) / h, "KiB", runs, "200 KiB or less", h <= 200));
+        double t = Result.median(threads);
+        results.add(new Result(clients + " idle clients: threads added", t, Result.median(cthreads),
+                "CometD BayeuxClient 8", Result.median(cthreads) / Math.max(1, t), "threads", runs,
+                "not growing with clients", t < clients / 10.0));
+    }
+
+    private void fanout() throws Exception {
+        int clients = quick ? 2_000 : 10_000;
+        int runs = 3;
+        System.out.printf("%n[4] emulator (own JVM, -Xmx1g) with %,d long-polling clients, one event fanned out, %d "
+                + "runs...%n", clients, runs);
+        try (ChildEmulator emulator = new ChildEmulator("1g", clients + 100)) {
+            String token = auth(emulator.url()).token().token();
+            List<Fanout.Run> fanouts = Fanout.run(emulator.url(), token, clients, runs + 1);
+            List<Double> p99s = new ArrayList<>();
+            List<Double> heaps = new ArrayList<>();
+            List<Double> threads = new ArrayList<>();
+            for (Fanout.Run run : fanouts.subList(1, fanouts.size())) {
+                p99s.add(Result.percentile(run.delaysMs(), 99));
+                heaps.add(run.emulatorHeapBytes() / (1024.0 * 1024));
+                threads.add((double) run.emulatorThreads());
+                System.out.printf("    p50 %.0f ms, p99 %.0f ms, max %.0f ms over %,d clients; emulator heap %.0f MiB, "
+                        + "%d threads%n", Result.percentile(run.delaysMs(), 50), Result.percentile(run.delaysMs(), 99),
+                        Result.percentile(run.delaysMs(), 100), run.delaysMs().size(),
+                        run.emulatorHeapBytes() / (1024.0 * 1024), run.emulatorThreads());
+            }
+            double p99 = Result.median(p99s);
+            results.add(new Result("emulator fan-out to " + clients + " clients: p99 delivery", p99, 2000,
+                    "target", 2000 / p99, "ms", runs, "under 2 s", p99 < 2000));
+            results.add(new Result("emulator with " + clients + " clients: heap used", Result.median(heaps), 1024,
+                    "-Xmx1g", 1024 / Result.median(heaps), "MiB", runs, "fits in 1 GiB", Result.median(heaps) < 1024));
+            results.add(new Result("emulator with " + clients + " clients: threads", Result.median(threads), 0,
+                    "none per client", Double.NaN, "threads", runs, "no thread per waiting client",
+                    Result.median(threads) < clients / 10.0));
+        }
+    }
+
+    private void commits() throws Exception {
+        int commits = quick ? 100_000 : 500_000;
+        int runs = 3;
+        System.out.printf("%n[5] replay store commits (%,d puts on 10 channels, then flush), %d runs...%n", commits,
+                runs);
+        StoreCommits.file(commits / 5);
+        List<Double> file = new ArrayList<>();
+        List<Double> redis = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+            file.add(StoreCommits.file(commits));
+            redis.add(StoreCommits.redis(commits));
+            System.out.printf("    run %d: file %,.0f commits/s, Redis %,.0f commits/s%n", r + 1, file.get(r),
+                    redis.get(r));
+        }
+        double f = Result.median(file);
+        double rd = Result.median(redis);
+        results.add(new Result("file store commits (group commit)", f, 50_000, "target", f / 50_000, "commits/s", runs,
+                "50,000/s or more", f >= 50_000));
+        results.add(new Result("Redis store commits", rd, 20_000, "target", rd / 20_000, "commits/s", runs,
+                "20,000/s or more", rd >= 20_000));
+    }
+
+    private void print() {
+        System.out.printf("%n%-58s %14s %14s %8s  %-12s %s%n", "scenario", "sfstream", "peer", "ratio", "unit",
+                "target");
+        for (Result r : results) {
+            System.out.printf("%-58s %14s %14s %8s  %-12s %s %s%n", r.scenario(), fmt(r.sfstream()), fmt(r.peer()),
+                    Double.isNaN(r.ratio()) ? "-" : String.format("%.2fx", r.ratio()), r.unit(), r.target(),
+                    r.met() ? "(met)" : "(NOT met)");
+        }
+    }
+
+    private static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        return v >= 100 ? String.format("%,.0f", v) : String.format("%.2f", v);
+    }
+
+    private void write(Path out) throws Exception {
+        ArrayNode array = Json.MAPPER.createArrayNode();
+        for (Result r : results) {
+            ObjectNode o = array.addObject();
+            o.put("scenario", r.scenario());
+            o.put("sfstream", r.sfstream());
+            o.put("peer", r.peer());
+            o.put("peerName", r.peerName());
+            o.put("ratio", r.ratio());
+            o.put("unit", r.unit());
+            o.put("runs", r.runs());
+            o.put("target", r.target());
+            o.put("met", r.met());
+        }
+        Files.write(out, Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(array));
+        System.out.println("\nwrote " + out.toAbsolutePath());
+    }
+}

@@ -1,0 +1,111 @@
+package dev.sfstream.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.sfstream.internal.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The raw limit: the JDK HTTP client posting Bayeux messages and Jackson parsing the answers into trees, with no
+ * protocol logic beyond what it takes to keep a session (its own cookie, the clientId). What a client cannot beat.
+ */
+final class RawBayeux {
+    private final HttpClient http;
+    private final URI endpoint;
+    private final String authorization;
+    private String cookie;
+    private String clientId;
+
+    RawBayeux(HttpClient http, String instanceUrl, String authorization) {
+        this.http = http;
+        this.endpoint = URI.create(instanceUrl + "/cometd/64.0");
+        this.authorization = authorization;
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    ArrayNode post(String json) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = http.send(request(json), HttpResponse.BodyHandlers.ofByteArray());
+        keepCookie(response);
+        return (ArrayNode) Json.MAPPER.readTree(response.body());
+    }
+
+    CompletableFuture<ArrayNode> postAsync(String json) {
+        return http.sendAsync(request(json), HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+            keepCookie(response);
+            try {
+                return (ArrayNode) Json.MAPPER.readTree(response.body());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private HttpRequest request(String json) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(180))
+                .header("Content-Type", "application/json").header("Authorization", authorization)
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        String c;
+        synchronized (this) {
+            c = cookie;
+        }
+        if (c != null) {
+            b.header("Cookie", c);
+        }
+        return b.build();
+    }
+
+    private void keepCookie(HttpResponse<?> response) {
+        for (String set : response.headers().allValues("set-cookie")) {
+            String pair = set.split(";", 2)[0];
+            synchronized (this) {
+                cookie = cookie == null ? pair : cookie.contains(pair.split("=")[0] + "=") ? cookie
+                        : cookie + "; " + pair;
+            }
+        }
+    }
+
+    void handshake() throws IOException, InterruptedException {
+        JsonNode reply = post("[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":"
+                + "[\"long-polling\"],\"ext\":{\"replay\":true}}]").get(0);
+        clientId = reply.path("clientId").asText();
+    }
+
+    String handshakeJson() {
+        return "[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":"
+                + "[\"long-polling\"],\"ext\":{\"replay\":true}}]";
+    }
+
+    void clientId(String id) {
+        this.clientId = id;
+    }
+
+    String subscribeJson(String channel, long replay) {
+        return "[{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + clientId + "\",\"subscription\":\"" + channel
+                + "\",\"ext\":{\"replay\":{\"" + channel + "\":" + replay + "}}}]";
+    }
+
+    String connectJson() {
+        return "[{\"channel\":\"/meta/connect\",\"clientId\":\"" + clientId
+                + "\",\"connectionType\":\"long-polling\"}]";
+    }
+
+    /** Counts the events (non-meta messages) of a response. */
+    static int events(ArrayNode messages) {
+        int n = 0;
+        for (JsonNode m : messages) {
+            if (!m.path("channel").asText().startsWith("/meta/")) {
+                n++;
+            }
+        }
+        return n;
+    }
+}
