@@ -69,6 +69,19 @@ class ProtocolFaultsTest {
     }
 
     @Test
+    void aServerInitiatedDisconnectIsFollowedByANewHandshake() {
+        client = EmulatorFixture.client(emulator).build().open();
+        client.subscribe("/topic/Leads");
+        EmulatorFixture.lead(emulator, "Before");
+        assertThat(lastNames(1, Duration.ofSeconds(10))).containsExactly("Before");
+        assertThat(emulator.disconnectSessions()).isEqualTo(1);
+        EmulatorFixture.lead(emulator, "After");
+        assertThat(lastNames(1, Duration.ofSeconds(15))).containsExactly("After");
+        assertThat(client.stats().handshakes()).isGreaterThanOrEqualTo(2);
+        assertThat(client.receive(Duration.ofMillis(300))).isEmpty();
+    }
+
+    @Test
     void expiredSessionAfterTheReconnectTimeoutHeals() {
         ReplayStore store = ReplayStore.inMemory();
         client = EmulatorFixture.client(emulator).replayStore(store).queueCapacity(1).build().open();
