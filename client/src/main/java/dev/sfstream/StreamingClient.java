@@ -4,6 +4,7 @@ import dev.sfstream.auth.AccessToken;
 import dev.sfstream.auth.Authenticator;
 import dev.sfstream.bayeux.BayeuxSession;
 import dev.sfstream.bayeux.Message;
+import dev.sfstream.internal.Checks;
 import dev.sfstream.internal.Shared;
 import dev.sfstream.replay.ReplayFallback;
 import dev.sfstream.replay.ReplayFrom;
@@ -672,9 +673,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
                 throw new IllegalArgumentException("authenticator is required: PasswordAuthenticator, "
                         + "JwtBearerAuthenticator, ... ");
             }
-            if (apiVersion == null || !apiVersion.matches("\\d{2,3}\\.0")) {
-                throw new IllegalArgumentException("apiVersion must look like 64.0, got '" + apiVersion + "'");
-            }
+            Checks.apiVersion(apiVersion);
             if (Double.parseDouble(apiVersion) < 37.0) {
                 throw new IllegalArgumentException("apiVersion must be 37.0 or later (durable streaming), got "
                         + apiVersion);
@@ -708,9 +707,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
         }
 
         private static void positive(String name, Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be a positive duration, got " + d);
-            }
+            Checks.positive(name, d);
         }
 
         @Override

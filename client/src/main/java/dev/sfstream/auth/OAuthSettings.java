@@ -1,9 +1,9 @@
 package dev.sfstream.auth;
 
+import dev.sfstream.internal.Checks;
 import dev.sfstream.internal.Shared;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * What every OAuth authenticator builder shares: the login host, the HTTP client and the request timeout. Holds
@@ -26,10 +26,6 @@ final class OAuthSettings {
     }
 
     void timeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
-        }
-        this.timeout = timeout;
+        this.timeout = Checks.positive("timeout", timeout);
     }
 }

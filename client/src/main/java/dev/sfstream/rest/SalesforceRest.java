@@ -7,6 +7,7 @@ import dev.sfstream.StreamingClient;
 import dev.sfstream.TransportException;
 import dev.sfstream.auth.AccessToken;
 import dev.sfstream.auth.Authenticator;
+import dev.sfstream.internal.Checks;
 import dev.sfstream.internal.Json;
 import dev.sfstream.internal.Shared;
 import java.io.IOException;
@@ -272,12 +273,8 @@ public final class SalesforceRest {
             if (authenticator == null) {
                 throw new IllegalArgumentException("authenticator is required");
             }
-            if (apiVersion == null || !apiVersion.matches("\\d{2,3}\\.0")) {
-                throw new IllegalArgumentException("apiVersion must look like 64.0, got '" + apiVersion + "'");
-            }
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive");
-            }
+            Checks.apiVersion(apiVersion);
+            Checks.positive("timeout", timeout);
             return new SalesforceRest(this);
         }
     }
