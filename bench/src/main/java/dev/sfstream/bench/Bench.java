@@ -136,7 +136,8 @@ public final class Bench {
             String token = auth.token().token();
             org.eclipse.jetty.client.HttpClient jetty = new org.eclipse.jetty.client.HttpClient();
             jetty.start();
-            Latency.run(emulator, auth, jetty, token, rate, Duration.ofSeconds(3), Duration.ofSeconds(1));
+            Latency.sfstream(emulator, auth, rate, Duration.ofSeconds(3), Duration.ofSeconds(1));
+            Latency.cometd(emulator, jetty, token, rate, Duration.ofSeconds(3), Duration.ofSeconds(1));
             List<Double> p50s = new ArrayList<>();
             List<Double> p99s = new ArrayList<>();
             List<Double> maxes = new ArrayList<>();
@@ -144,17 +145,17 @@ public final class Bench {
             List<Double> cp99s = new ArrayList<>();
             List<Double> cmaxes = new ArrayList<>();
             for (int r = 0; r < runs; r++) {
-                Latency.Run run = Latency.run(emulator, auth, jetty, token, rate, length, Duration.ofSeconds(2));
-                p50s.add(Result.percentile(run.sfstream(), 50));
-                p99s.add(Result.percentile(run.sfstream(), 99));
-                maxes.add(Result.percentile(run.sfstream(), 100));
-                cp50s.add(Result.percentile(run.cometd(), 50));
-                cp99s.add(Result.percentile(run.cometd(), 99));
-                cmaxes.add(Result.percentile(run.cometd(), 100));
+                List<Double> ours = Latency.sfstream(emulator, auth, rate, length, Duration.ofSeconds(2));
+                List<Double> theirs = Latency.cometd(emulator, jetty, token, rate, length, Duration.ofSeconds(2));
+                p50s.add(Result.percentile(ours, 50));
+                p99s.add(Result.percentile(ours, 99));
+                maxes.add(Result.percentile(ours, 100));
+                cp50s.add(Result.percentile(theirs, 50));
+                cp99s.add(Result.percentile(theirs, 99));
+                cmaxes.add(Result.percentile(theirs, 100));
                 System.out.printf("    run %d: sfstream p50 %.2f ms p99 %.2f ms max %.2f ms (%d events); CometD p50 "
                         + "%.2f ms p99 %.2f ms max %.2f ms (%d events)%n", r + 1, p50s.get(r), p99s.get(r),
-                        maxes.get(r), run.sfstream().size(), cp50s.get(r), cp99s.get(r), cmaxes.get(r),
-                        run.cometd().size());
+                        maxes.get(r), ours.size(), cp50s.get(r), cp99s.get(r), cmaxes.get(r), theirs.size());
             }
             jetty.stop();
             double p99 = Result.median(p99s);

@@ -308,7 +308,7 @@ public final class BayeuxSession {
         m.put("minimumVersion", "1.0");
         m.putArray("supportedConnectionTypes").add("long-polling");
         m.putObject("ext").put("replay", true);
-        post(m, settings.requestTimeout()).whenComplete((response, err) -> lane.execute(
+        post(m, settings.requestTimeout()).whenComplete((response, err) -> lane.executeHere(
                 () -> onHandshake(gen, response == null ? null : response.messages(), err)));
     }
 
@@ -432,7 +432,7 @@ public final class BayeuxSession {
         CompletableFuture<LongPollingTransport.Response> request = post(m,
                 advice.timeout().plus(settings.connectMargin()));
         inFlightConnect = request;
-        request.whenComplete((response, err) -> lane.execute(
+        request.whenComplete((response, err) -> lane.executeHere(
                 () -> onConnect(gen, response == null ? null : response.messages(), err)));
     }
 
@@ -455,23 +455,31 @@ public final class BayeuxSession {
             transportFailed("connect", err, () -> handshake("resynchronizing after a lost connect response"));
             return;
         }
-        deliverEvents(msgs);
         Message reply = null;
+        boolean disconnected = false;
         for (Message m : msgs) {
             if (MetaChannel.CONNECT.equals(m.channel())) {
                 reply = m;
             } else if (MetaChannel.DISCONNECT.equals(m.channel())) {
-                LOG.info("sfstream: the server disconnected the session; handshaking again");
-                handshake("the server disconnected the session");
-                return;
+                disconnected = true;
             }
         }
+        if (disconnected) {
+            deliverEvents(msgs);
+            LOG.info("sfstream: the server disconnected the session; handshaking again");
+            handshake("the server disconnected the session");
+            return;
+        }
         if (reply == null) {
+            deliverEvents(msgs);
             transportFailed("connect", new TransportFailure(200, "the connect response had no /meta/connect "
                     + "reply", null), this::connect);
             return;
         }
+        // The next long poll goes out first, then the events are handed over: the server can fill the next
+        // response while this one is being consumed.
         connectReply(reply);
+        deliverEvents(msgs);
     }
 
     private void connectReply(Message reply) {
@@ -529,7 +537,7 @@ public final class BayeuxSession {
         if (replaySupported) {
             m.putObject("ext").putObject("replay").put(sub.channel.base(), replay);
         }
-        post(m, settings.requestTimeout()).whenComplete((response, err) -> lane.execute(
+        post(m, settings.requestTimeout()).whenComplete((response, err) -> lane.executeHere(
                 () -> onSubscribe(sub, gen, response, err)));
     }
 

@@ -33,6 +33,26 @@ public final class SerialExecutor implements Executor {
         pool.execute(this::drain);
     }
 
+    /**
+     * Runs the task on the calling thread when the lane is idle (and then whatever else was queued meanwhile), else
+     * queues it; only on sfstream's own worker threads, others hand the task over as {@link #execute} does. For
+     * HTTP completions, which run on those workers: it saves a hand-off to another thread.
+     */
+    public void executeHere(Runnable task) {
+        if (!Thread.currentThread().getName().startsWith(Shared.WORKER_PREFIX)) {
+            execute(task); // not one of ours (an HTTP client's own thread, say): hand it over as usual
+            return;
+        }
+        synchronized (tasks) {
+            tasks.add(task);
+            if (running) {
+                return;
+            }
+            running = true;
+        }
+        drain();
+    }
+
     private void drain() {
         while (true) {
             Runnable next;

@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Shared {
     private static final ScheduledExecutorService TIMER = newTimer();
-    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(daemon("sfstream-worker-"));
+    /** The name prefix of the shared worker threads. */
+    public static final String WORKER_PREFIX = "sfstream-worker-";
+    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(daemon(WORKER_PREFIX));
     private static volatile HttpClient http;
 
     private Shared() {
@@ -53,7 +55,7 @@ public final class Shared {
                             .version(HttpClient.Version.HTTP_1_1)
                             .connectTimeout(Duration.ofSeconds(10))
                             .followRedirects(HttpClient.Redirect.NEVER)
-                            .executor(WORKERS)
+                            .executor(Runnable::run)
                             .build();
                     http = c;
                 }
