@@ -72,8 +72,8 @@ final class Drain {
         long start = System.nanoTime();
         RawBayeux raw = new RawBayeux(http, instanceUrl, authorization);
         raw.handshake();
-        raw.post(raw.subscribeJson(channel, -2));
-        String connect = raw.connectJson();
+        raw.post(RawBayeux.subscribe(raw.clientId(), channel, -2));
+        String connect = RawBayeux.connect(raw.clientId());
         int seen = 0;
         while (seen < events) {
             ArrayNode messages = raw.post(connect);

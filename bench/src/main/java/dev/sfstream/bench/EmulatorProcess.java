@@ -1,12 +1,16 @@
 package dev.sfstream.bench;
 
 import dev.sfstream.emulator.Emulator;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
  * An emulator in its own JVM, so that what a benchmark measures on one side (client heap, load generator) is not
- * mixed with the other. Prints {@code URL <url>} when it listens and stops when its standard input closes.
+ * mixed with the other. Prints {@code URL <url>} when it listens, answers the line {@code heap} with
+ * {@code HEAP <live bytes>}, and stops when its standard input closes.
  */
 public final class EmulatorProcess {
     private EmulatorProcess() {
@@ -18,8 +22,14 @@ public final class EmulatorProcess {
                 .longPollTimeout(Duration.ofSeconds(110)).reconnectTimeout(Duration.ofSeconds(120)).build().start();
         System.out.println("URL " + emulator.url());
         System.out.flush();
-        while (System.in.read() >= 0) {
-            // run until the parent closes our standard input
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line = commands.readLine(); line != null; line = commands.readLine()) {
+            if (line.equals("heap")) { // the live heap: what is left after a full collection
+                System.gc();
+                Runtime runtime = Runtime.getRuntime();
+                System.out.println("HEAP " + (runtime.totalMemory() - runtime.freeMemory()));
+                System.out.flush();
+            }
         }
         emulator.close();
     }

@@ -1,8 +1,9 @@
 package dev.sfstream.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.sfstream.internal.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,82 +15,110 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * Scenario 4: the emulator (in its own JVM, 1 GiB of heap) with many subscribed long-polling clients, and one
- * event fanned out to all of them. The load side uses raw Bayeux sessions on one JDK HTTP client to stay light.
+ * event fanned out to all of them. The load side is {@link NioBayeux}: plain sockets on one selector thread, so
+ * that on a shared machine the emulator, not the load generator, is what gets measured.
  */
 final class Fanout {
-    /** One fan-out: the delivery delays in ms, and the emulator's heap and threads while it held every client. */
+    private static final String CHANNEL = "/event/Fanout__e";
+
+    /** One fan-out: the delivery delays in ms, and the emulator's live heap and threads while it held every client. */
     record Run(List<Double> delaysMs, long emulatorHeapBytes, int emulatorThreads, int clients) {
     }
 
     private Fanout() {
     }
 
-    static List<Run> run(String url, String token, int clients, int repetitions) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(30)).build();
-        String auth = "Bearer " + token;
-        List<RawBayeux> sessions = new ArrayList<>();
-        Semaphore inFlight = new Semaphore(200);
-        List<CompletableFuture<Void>> setup = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            RawBayeux s = new RawBayeux(http, url, auth);
-            sessions.add(s);
-            inFlight.acquire();
-            setup.add(s.postAsync(s.handshakeJson()).thenCompose(reply -> {
-                s.clientId(reply.get(0).path("clientId").asText());
-                return s.postAsync(s.subscribeJson("/event/Fanout__e", -1));
-            }).thenCompose(reply -> s.postAsync(s.connectJson())).thenAccept(r -> { })
-                    .whenComplete((r, x) -> inFlight.release()));
-        }
-        CompletableFuture.allOf(setup.toArray(new CompletableFuture[0])).get(10, TimeUnit.MINUTES);
+    static List<Run> run(String url, String token, int clients, int repetitions, LongSupplier liveHeap)
+            throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (NioBayeux load = new NioBayeux(url, "Bearer " + token)) {
+            List<NioBayeux.Connection> connections = new ArrayList<>();
+            List<String> clientIds = Collections.synchronizedList(new ArrayList<>(Collections.nCopies(clients, "")));
+            Semaphore inFlight = new Semaphore(500);
+            List<CompletableFuture<?>> setup = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                int n = i;
+                NioBayeux.Connection c = load.connection();
+                connections.add(c);
+                inFlight.acquire();
+                setup.add(c.post(RawBayeux.HANDSHAKE).thenCompose(reply -> {
+                    String clientId = tree(reply).get(0).path("clientId").asText();
+                    clientIds.set(n, clientId);
+                    return c.post(RawBayeux.subscribe(clientId, CHANNEL, -1));
+                }).thenCompose(reply -> c.post(RawBayeux.connect(clientIds.get(n)))) // the first returns at once
+                        .whenComplete((r, x) -> inFlight.release()));
+            }
+            CompletableFuture.allOf(setup.toArray(new CompletableFuture[0])).get(10, TimeUnit.MINUTES);
 
-        List<Run> runs = new ArrayList<>();
-        for (int rep = 0; rep < repetitions; rep++) {
-            List<Double> delays = Collections.synchronizedList(new ArrayList<>());
-            AtomicInteger waiting = new AtomicInteger();
-            List<CompletableFuture<Void>> polls = new ArrayList<>();
-            for (RawBayeux s : sessions) {
-                polls.add(poll(s, delays, waiting));
+            List<Run> runs = new ArrayList<>();
+            for (int rep = 0; rep < repetitions; rep++) {
+                List<Double> delays = Collections.synchronizedList(new ArrayList<>());
+                List<CompletableFuture<Void>> polls = new ArrayList<>();
+                for (int i = 0; i < clients; i++) {
+                    polls.add(poll(connections.get(i), clientIds.get(i), delays));
+                }
+                // Publish only once the emulator holds every connect: otherwise the event queues behind the backlog
+                // of connects and the measure is of that backlog, not of the fan-out.
+                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                JsonNode status = status(http, url);
+                while (status.path("heldConnects").asInt() < clients) {
+                    for (CompletableFuture<Void> poll : polls) {
+                        if (poll.isCompletedExceptionally()) {
+                            poll.join(); // throws what went wrong
+                        }
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the emulator did not hold all " + clients + " connects");
+                    }
+                    LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+                    status = status(http, url);
+                }
+                long heap = liveHeap.getAsLong();
+                publish(http, url, token);
+                CompletableFuture.allOf(polls.toArray(new CompletableFuture[0])).get(2, TimeUnit.MINUTES);
+                runs.add(new Run(new ArrayList<>(delays), heap, status.path("jvm").path("threads").asInt(), clients));
             }
-            // Every session has a held connect once the emulator holds them all; give it a moment to park them.
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (waiting.get() < clients && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-            }
-            LockSupport.parkNanos(Duration.ofSeconds(2).toNanos());
-            JsonNode before = status(http, url);
-            publish(http, url, token);
-            CompletableFuture.allOf(polls.toArray(new CompletableFuture[0])).get(2, TimeUnit.MINUTES);
-            runs.add(new Run(new ArrayList<>(delays), before.path("jvm").path("heapUsedBytes").asLong(),
-                    before.path("jvm").path("threads").asInt(), clients));
+            return runs;
         }
-        return runs;
     }
 
     /** Connects until the fanned-out event arrives; records its delay. */
-    private static CompletableFuture<Void> poll(RawBayeux s, List<Double> delays, AtomicInteger waiting) {
-        waiting.incrementAndGet();
-        return s.postAsync(s.connectJson()).thenCompose(messages -> {
-            waiting.decrementAndGet();
-            for (JsonNode m : (ArrayNode) messages) {
-                if (m.path("channel").asText().equals("/event/Fanout__e")) {
-                    long sent = m.path("data").path("payload").path("T__c").asLong();
-                    delays.add((double) (System.currentTimeMillis() - sent));
-                    return CompletableFuture.completedFuture(null);
+    private static CompletableFuture<Void> poll(NioBayeux.Connection c, String clientId, List<Double> delays) {
+        return c.post(RawBayeux.connect(clientId)).thenCompose(body -> {
+            long now = System.currentTimeMillis();
+            int at = body.indexOf("\"T__c\":");
+            if (at >= 0 && body.contains(CHANNEL)) {
+                int end = at + 7;
+                while (end < body.length() && Character.isDigit(body.charAt(end))) {
+                    end++;
                 }
+                delays.add((double) (now - Long.parseLong(body.substring(at + 7, end))));
+                return CompletableFuture.completedFuture(null);
             }
-            return poll(s, delays, waiting);
+            return poll(c, clientId, delays);
         });
+    }
+
+    private static JsonNode tree(String body) {
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static JsonNode status(HttpClient http, String url) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/emulator/status")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200 || !r.body().startsWith("{")) {
+            throw new IllegalStateException("the emulator's status page answered " + r.statusCode() + ": "
+                    + r.body().substring(0, Math.min(200, r.body().length())));
+        }
         return Json.MAPPER.readTree(r.body());
     }
 

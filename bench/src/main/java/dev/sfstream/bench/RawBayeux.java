@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The raw limit: the JDK HTTP client posting Bayeux messages and Jackson parsing the answers into trees, with no
@@ -38,17 +37,6 @@ final class RawBayeux {
         return (ArrayNode) Json.MAPPER.readTree(response.body());
     }
 
-    CompletableFuture<ArrayNode> postAsync(String json) {
-        return http.sendAsync(request(json), HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
-            keepCookie(response);
-            try {
-                return (ArrayNode) Json.MAPPER.readTree(response.body());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
     private HttpRequest request(String json) {
         HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(180))
                 .header("Content-Type", "application/json").header("Authorization", authorization)
@@ -74,26 +62,19 @@ final class RawBayeux {
     }
 
     void handshake() throws IOException, InterruptedException {
-        JsonNode reply = post("[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":"
-                + "[\"long-polling\"],\"ext\":{\"replay\":true}}]").get(0);
-        clientId = reply.path("clientId").asText();
+        clientId = post(HANDSHAKE).get(0).path("clientId").asText();
     }
 
-    String handshakeJson() {
-        return "[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":"
-                + "[\"long-polling\"],\"ext\":{\"replay\":true}}]";
-    }
+    /** A handshake asking for the replay extension, as Salesforce wants it. */
+    static final String HANDSHAKE = "[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\","
+            + "\"supportedConnectionTypes\":[\"long-polling\"],\"ext\":{\"replay\":true}}]";
 
-    void clientId(String id) {
-        this.clientId = id;
-    }
-
-    String subscribeJson(String channel, long replay) {
+    static String subscribe(String clientId, String channel, long replay) {
         return "[{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + clientId + "\",\"subscription\":\"" + channel
                 + "\",\"ext\":{\"replay\":{\"" + channel + "\":" + replay + "}}}]";
     }
 
-    String connectJson() {
+    static String connect(String clientId) {
         return "[{\"channel\":\"/meta/connect\",\"clientId\":\"" + clientId
                 + "\",\"connectionType\":\"long-polling\"}]";
     }

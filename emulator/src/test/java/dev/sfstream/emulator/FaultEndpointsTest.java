@@ -2,12 +2,15 @@ package dev.sfstream.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +74,18 @@ class FaultEndpointsTest {
         assertThat(status.path("deliveries").asLong()).isEqualTo(1);
         assertThat(status.path("time").asText()).endsWith("Z");
         assertThat(emulator.status().get("clients")).isEqualTo(1);
+    }
+
+    @Test
+    void statusCountsTheConnectsTheServerHolds() throws Exception {
+        raw.connected();
+        assertThat(status().path("heldConnects").asInt()).isZero();
+
+        CompletableFuture<HttpResponse<String>> held = raw.connectAsync();
+        await().atMost(WAIT).until(() -> status().path("heldConnects").asInt() == 1);
+        held.get(WAIT.toSeconds(), TimeUnit.SECONDS); // the 2 s long-poll timeout answers it
+
+        assertThat(status().path("heldConnects").asInt()).isZero();
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.util.function.LongFunction;
 /**
  * The retained events of one channel, in replay ID order. Replay IDs increase with gaps, as Salesforce's do
  * (PROTOCOL.md section 2); events leave the log when they fall out of the retention window on the org's clock or
- * when the log is over capacity. Thread-safe (every method is synchronized and short).
+ * when the log is over capacity. Thread-safe (every method but {@link #lastReplayId()} is synchronized and short).
  */
 final class ChannelLog {
     private final String channel;
@@ -21,7 +21,7 @@ final class ChannelLog {
     private final Random gaps;
     private final ArrayList<RetainedEvent> events = new ArrayList<>();
     private int head;
-    private long lastReplayId;
+    private volatile long lastReplayId; // written under the lock, read without it
 
     ChannelLog(String channel, Duration retention, int capacity) {
         this.channel = channel;
@@ -73,7 +73,8 @@ final class ChannelLog {
         lastReplayId = Math.max(lastReplayId, last);
     }
 
-    synchronized long lastReplayId() {
+    /** The last replay ID given out; read without the lock, so a connect with nothing new takes no lock. */
+    long lastReplayId() {
         return lastReplayId;
     }
 

@@ -1,5 +1,6 @@
 package dev.sfstream.emulator.internal;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -64,6 +65,7 @@ public final class Faults {
     public Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("clients", streaming.clientCount());
+        status.put("heldConnects", streaming.heldConnectCount());
         status.put("subscriptions", org.hub().subscriptions());
         status.put("channels", org.hub().status());
         status.put("deliveries", org.hub().deliveries());
@@ -71,7 +73,7 @@ public final class Faults {
         Runtime runtime = Runtime.getRuntime();
         Map<String, Object> jvm = new LinkedHashMap<>();
         jvm.put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
-        jvm.put("threads", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
+        jvm.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
         status.put("jvm", jvm);
         return status;
     }

@@ -7,6 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.cometd.bayeux.Channel;
 import org.cometd.bayeux.Message;
@@ -47,6 +50,19 @@ final class SalesforceStreaming implements BayeuxServer.Extension, SecurityPolic
 
     private final EmulatedOrg org;
     private final StreamingHub hub;
+    private final AtomicInteger clients = new AtomicInteger();
+    private final Set<ServerSession> held = ConcurrentHashMap.newKeySet();
+    private final ServerSession.HeartBeatListener holding = new ServerSession.HeartBeatListener() {
+        @Override
+        public void onSuspended(ServerSession session, ServerMessage message, long timeout) {
+            held.add(session);
+        }
+
+        @Override
+        public void onResumed(ServerSession session, ServerMessage message, boolean timeout) {
+            held.remove(session);
+        }
+    };
     private volatile BayeuxServer bayeux;
     private volatile Instant busyUntil = Instant.EPOCH;
 
@@ -94,8 +110,7 @@ final class SalesforceStreaming implements BayeuxServer.Extension, SecurityPolic
         if (busy()) {
             return StreamingErrors.BUSY;
         }
-        long clients = server.getSessions().stream().filter(s -> !s.isLocalSession()).count();
-        if (clients >= org.settings().concurrentClientLimit()) {
+        if (clientCount() >= org.settings().concurrentClientLimit()) {
             return StreamingErrors.CONCURRENT_LIMIT;
         }
         session.setAttribute(TOKEN, token);
@@ -105,10 +120,6 @@ final class SalesforceStreaming implements BayeuxServer.Extension, SecurityPolic
 
     private BayeuxServer server() {
         return bayeux;
-    }
-
-    private long remoteSessions() {
-        return server().getSessions().stream().filter(s -> !s.isLocalSession()).count();
     }
 
     @Override
@@ -401,11 +412,19 @@ final class SalesforceStreaming implements BayeuxServer.Extension, SecurityPolic
 
     @Override
     public void sessionAdded(ServerSession session, ServerMessage message) {
-        // nothing to do: subscriptions are registered when CometD confirms them
+        // subscriptions are registered when CometD confirms them; here only the count of clients
+        if (!session.isLocalSession()) {
+            clients.incrementAndGet();
+            session.addListener(holding);
+        }
     }
 
     @Override
     public void sessionRemoved(ServerSession session, ServerMessage message, boolean timeout) {
+        if (!session.isLocalSession()) {
+            clients.decrementAndGet();
+            held.remove(session);
+        }
         hub.removeSession(session);
     }
 
@@ -449,8 +468,14 @@ final class SalesforceStreaming implements BayeuxServer.Extension, SecurityPolic
         }
     }
 
+    /** Client sessions whose {@code /meta/connect} the server holds right now, waiting for events. */
+    int heldConnectCount() {
+        return held.size();
+    }
+
+    /** Client sessions (not the server's own local ones), kept as a count so a handshake need not walk them. */
     int clientCount() {
-        return (int) remoteSessions();
+        return clients.get();
     }
 
     // ---------------------------------------------------------------- helpers

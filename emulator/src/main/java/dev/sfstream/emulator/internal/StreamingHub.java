@@ -32,7 +32,9 @@ import org.cometd.server.ServerSessionImpl;
  */
 public final class StreamingHub {
     private final Map<String, ChannelLog> logs = new ConcurrentHashMap<>();
-    private final Map<String, List<Subscriber>> subscribers = new ConcurrentHashMap<>();
+    /** Subscribers by the log they read, for delivery of a new event; and by session, for its connects. */
+    private final Map<String, Set<Subscriber>> byChannel = new ConcurrentHashMap<>();
+    private final Map<ServerSession, List<Subscriber>> bySession = new ConcurrentHashMap<>();
     private final AtomicLong deliveries = new AtomicLong();
     private final OrgClock clock;
     private final int batchSize;
@@ -79,53 +81,64 @@ public final class StreamingHub {
 
     /** Hands new events of a channel to every subscriber of it. */
     public void pump(String channel) {
-        for (Subscriber s : subscribers.getOrDefault(channel, List.of())) {
+        for (Subscriber s : byChannel.getOrDefault(channel, Set.of())) {
             pump(s);
         }
     }
 
     /** Hands waiting events of every subscription of a session to it (on each {@code /meta/connect}). */
     void pumpSession(ServerSession session) {
-        for (List<Subscriber> list : subscribers.values()) {
-            for (Subscriber s : list) {
-                if (s.session == session) {
-                    pump(s);
-                }
-            }
+        for (Subscriber s : bySession.getOrDefault(session, List.of())) {
+            pump(s);
         }
     }
 
     /** Registers a subscription and hands it what it is owed at once. */
     void register(Subscriber subscriber) {
-        subscribers.computeIfAbsent(subscriber.logChannel, c -> new CopyOnWriteArrayList<>()).add(subscriber);
+        bySession.computeIfAbsent(subscriber.session, k -> new CopyOnWriteArrayList<>()).add(subscriber);
+        byChannel.computeIfAbsent(subscriber.logChannel, c -> ConcurrentHashMap.newKeySet()).add(subscriber);
+        if (subscriber.session.isDisconnected()) {
+            removeSession(subscriber.session); // it went away while subscribing
+            return;
+        }
         pump(subscriber);
     }
 
     /** Removes a session's subscription, as subscribed (filter included). */
     void unregister(ServerSession session, String subscription) {
-        for (List<Subscriber> list : subscribers.values()) {
-            list.removeIf(s -> s.session == session && s.subscription.equals(subscription));
+        List<Subscriber> list = bySession.getOrDefault(session, List.of());
+        for (Subscriber s : list) {
+            if (s.subscription.equals(subscription)) {
+                list.remove(s);
+                forget(s);
+            }
         }
     }
 
     /** Removes every subscription of a session. */
     void removeSession(ServerSession session) {
-        for (List<Subscriber> list : subscribers.values()) {
-            list.removeIf(s -> s.session == session);
+        List<Subscriber> list = bySession.remove(session);
+        if (list != null) {
+            list.forEach(this::forget);
+        }
+    }
+
+    private void forget(Subscriber s) {
+        Set<Subscriber> set = byChannel.get(s.logChannel);
+        if (set != null) {
+            set.remove(s);
         }
     }
 
     /** Whether any client session is subscribed to a channel (its log, filters included). */
     boolean hasSubscribers(String channel) {
-        return !subscribers.getOrDefault(channel, List.of()).isEmpty();
+        return !byChannel.getOrDefault(channel, Set.of()).isEmpty();
     }
 
     boolean isSubscribed(ServerSession session, String subscription) {
-        for (List<Subscriber> list : subscribers.values()) {
-            for (Subscriber s : list) {
-                if (s.session == session && s.subscription.equals(subscription)) {
-                    return true;
-                }
+        for (Subscriber s : bySession.getOrDefault(session, List.of())) {
+            if (s.subscription.equals(subscription)) {
+                return true;
             }
         }
         return false;
@@ -134,6 +147,11 @@ public final class StreamingHub {
     private void pump(Subscriber s) {
         ServerSessionImpl session = s.session;
         ChannelLog log = log(s.logChannel);
+        if (log.lastReplayId() <= s.cursor) {
+            // Nothing new: the common case of a connect. The cursor only grows, so a stale read of it only sends
+            // us down the locked path; an event appended after this read is pumped by its publisher.
+            return;
+        }
         Lock lock = session.getLock();
         lock.lock();
         try {
@@ -178,7 +196,7 @@ public final class StreamingHub {
     /** The users with a session subscribed to a channel. */
     Set<String> subscribedUsers(String channel) {
         Set<String> users = new java.util.HashSet<>();
-        for (Subscriber s : subscribers.getOrDefault(channel, List.of())) {
+        for (Subscriber s : byChannel.getOrDefault(channel, Set.of())) {
             Object user = s.session.getAttribute(SalesforceStreaming.USER_ID);
             if (user != null) {
                 users.add(user.toString());
@@ -200,10 +218,10 @@ public final class StreamingHub {
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("lastReplayId", log.lastReplayId());
             info.put("retained", log.size(now));
-            info.put("subscribers", subscribers.getOrDefault(name, List.of()).size());
+            info.put("subscribers", byChannel.getOrDefault(name, Set.of()).size());
             channels.put(name, info);
         });
-        subscribers.forEach((name, list) -> {
+        byChannel.forEach((name, list) -> {
             if (!list.isEmpty() && !channels.containsKey(name)) {
                 Map<String, Object> info = new LinkedHashMap<>();
                 info.put("lastReplayId", 0L);
@@ -218,12 +236,14 @@ public final class StreamingHub {
     /** For {@code /emulator/status}: every subscription as {clientId, channel}. */
     public List<Map<String, Object>> subscriptions() {
         List<Map<String, Object>> out = new ArrayList<>();
-        subscribers.values().forEach(list -> list.forEach(s -> {
+        bySession.values().forEach(list -> list.forEach(s -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("clientId", s.session.getId());
             m.put("channel", s.subscription);
             out.add(m);
         }));
+        out.sort(java.util.Comparator.comparing((Map<String, Object> m) -> (String) m.get("channel"))
+                .thenComparing(m -> (String) m.get("clientId")));
         return out;
     }
 }
