@@ -79,6 +79,10 @@ final class RawBayeux {
                 + "\",\"connectionType\":\"long-polling\"}]";
     }
 
+    static String disconnect(String clientId) {
+        return "[{\"channel\":\"/meta/disconnect\",\"clientId\":\"" + clientId + "\"}]";
+    }
+
     /** Counts the events (non-meta messages) of a response. */
     static int events(ArrayNode messages) {
         int n = 0;

@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
  * least {@code handshakeMinInterval} apart, so a failing client cannot storm the org's client allocation.
  */
 public final class BayeuxSession {
+    /** Responses with at most this many messages are handed over before the next long poll goes out. */
+    private static final int LIVE_BATCH = 16;
     private static final Logger LOG = LoggerFactory.getLogger(BayeuxSession.class);
 
     /** The session's states: UNCONNECTED, HANDSHAKING, CONNECTED, RECONNECTING, CLOSED. */
@@ -150,7 +152,7 @@ public final class BayeuxSession {
         this.authenticator = authenticator;
         this.settings = settings;
         this.handler = handler;
-        this.transport = new LongPollingTransport(http, settings.maxMessageSize());
+        this.transport = new LongPollingTransport(http, settings.maxMessageSize(), Shared.workers());
         this.connectBackoff = new Backoff(settings.backoffInitial(), settings.backoffMax());
         this.handshakeBackoff = new Backoff(settings.backoffInitial(), settings.backoffMax());
     }
@@ -476,10 +478,15 @@ public final class BayeuxSession {
                     + "reply", null), this::connect);
             return;
         }
-        // The next long poll goes out first, then the events are handed over: the server can fill the next
-        // response while this one is being consumed.
-        connectReply(reply);
-        deliverEvents(msgs);
+        if (msgs.size() <= LIVE_BATCH) {
+            // Live traffic: the consumer is waiting for these few events, hand them over first.
+            deliverEvents(msgs);
+            connectReply(reply);
+        } else {
+            // A backlog: the next long poll goes out first, so the server fills it while this one is consumed.
+            connectReply(reply);
+            deliverEvents(msgs);
+        }
     }
 
     private void connectReply(Message reply) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * The long-polling transport: one HTTP POST of a JSON array of Bayeux messages, one JSON array back (a single
@@ -28,11 +29,14 @@ import java.util.concurrent.CompletionException;
 public final class LongPollingTransport {
     private final HttpClient http;
     private final int maxMessageSize;
+    private final Executor completions;
     private final CookieJar cookies = new CookieJar();
 
-    public LongPollingTransport(HttpClient http, int maxMessageSize) {
+    /** @param completions where answers are parsed and their futures completed (a worker pool) */
+    public LongPollingTransport(HttpClient http, int maxMessageSize, Executor completions) {
         this.http = http;
         this.maxMessageSize = maxMessageSize;
+        this.completions = completions;
     }
 
     /** Forgets the session's cookies (a new handshake starts a new browser session). */
@@ -71,18 +75,34 @@ public final class LongPollingTransport {
         if (cookie != null) {
             request.header("Cookie", cookie);
         }
+        // The answer is taken from the body subscriber, on the HTTP client's own thread, and parsed on a worker.
+        // Not from the future sendAsync returns: the JDK completes that one through CompletableFuture's default
+        // executor, which on a machine with two cores or fewer starts a new thread for every response.
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        HttpResponse.BodyHandler<byte[]> handler = info -> {
+            LimitedBody subscriber = new LimitedBody(maxMessageSize);
+            subscriber.getBody().thenAccept(bytes -> completions.execute(() -> {
+                try {
+                    cookies.receive(info.headers());
+                    result.complete(new Response(parse(endpoint, info.statusCode(), bytes), serverTime(info)));
+                } catch (CompletionException e) {
+                    result.completeExceptionally(e.getCause());
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            }));
+            return subscriber;
+        };
         CompletableFuture<HttpResponse<byte[]>> exchange;
         try {
-            exchange = http.sendAsync(request.build(), LimitedBody.handler(maxMessageSize));
+            exchange = http.sendAsync(request.build(), handler);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new TransportFailure(0, "cannot send to " + endpoint + ": " + e, e));
         }
-        CompletableFuture<Response> result = exchange.handle((response, failure) -> {
+        exchange.whenComplete((response, failure) -> {
             if (failure != null) {
-                throw new CompletionException(describe(endpoint, timeout, unwrap(failure)));
+                result.completeExceptionally(describe(endpoint, timeout, unwrap(failure)));
             }
-            cookies.receive(response.headers());
-            return new Response(parse(endpoint, response), serverTime(response));
         });
         // Cancelling the result aborts the exchange (a held connect at close()).
         result.whenComplete((r, x) -> {
@@ -93,7 +113,7 @@ public final class LongPollingTransport {
         return result;
     }
 
-    private static java.time.Instant serverTime(HttpResponse<?> response) {
+    private static java.time.Instant serverTime(HttpResponse.ResponseInfo response) {
         return response.headers().firstValue("date").map(d -> {
             try {
                 return java.time.ZonedDateTime.parse(d, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
@@ -124,11 +144,10 @@ public final class LongPollingTransport {
                 + (m == null ? "" : " (" + m + ")"), failure);
     }
 
-    private static List<Message> parse(URI endpoint, HttpResponse<byte[]> response) {
-        byte[] body = response.body();
-        if (response.statusCode() != 200) {
-            throw new CompletionException(new TransportFailure(response.statusCode(), endpoint + " answered HTTP "
-                    + response.statusCode() + snippet(body), null));
+    private static List<Message> parse(URI endpoint, int status, byte[] body) {
+        if (status != 200) {
+            throw new CompletionException(new TransportFailure(status, endpoint + " answered HTTP " + status
+                    + snippet(body), null));
         }
         JsonNode root;
         try {
