@@ -48,8 +48,11 @@ public final class RestException extends StreamingException {
         return errors.isEmpty() ? null : errors.get(0).errorCode();
     }
 
-    /** The first error's message, or {@code null}. */
-    public String errorMessage() {
+    /**
+     * The first error's {@code message} as Salesforce wrote it, or {@code null}. ({@link #getMessage()} adds the
+     * call and the error code around it.)
+     */
+    public String message() {
         return errors.isEmpty() ? null : errors.get(0).message();
     }
 

@@ -4,10 +4,11 @@ import dev.sfstream.auth.AccessToken;
 import dev.sfstream.auth.Authenticator;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Wraps an authenticator and counts renewals, to check that a fault did or did not cause a token request. */
+/** Wraps an authenticator and counts token requests, to check that a fault did or did not cause one. */
 final class CountingAuthenticator implements Authenticator {
     private final Authenticator delegate;
     private final AtomicInteger renewals = new AtomicInteger();
+    private final AtomicInteger tokens = new AtomicInteger();
 
     CountingAuthenticator(Authenticator delegate) {
         this.delegate = delegate;
@@ -15,6 +16,7 @@ final class CountingAuthenticator implements Authenticator {
 
     @Override
     public AccessToken token() {
+        tokens.incrementAndGet();
         return delegate.token();
     }
 
@@ -26,5 +28,10 @@ final class CountingAuthenticator implements Authenticator {
 
     int renewals() {
         return renewals.get();
+    }
+
+    /** Calls of {@link #token()}, the first login included. */
+    int tokens() {
+        return tokens.get();
     }
 }

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,18 +60,51 @@ class StreamingClientTest {
 
     @Test
     void badCredentialsFailOpenWithSalesforcesErrorAndNoSecret() {
-        StreamingClient bad = StreamingClient.builder().authenticator(
+        CountingAuthenticator wrongPassword = new CountingAuthenticator(
                 dev.sfstream.auth.PasswordAuthenticator.builder()
                         .consumerKey(Emulator.DEFAULT_CLIENT_ID).consumerSecret(Emulator.DEFAULT_CLIENT_SECRET)
                         .username(Emulator.DEFAULT_USERNAME).password("wrong-password-123")
-                        .loginUrl(emulator.url()).build()).build();
-        long start = System.nanoTime();
+                        .loginUrl(emulator.url()).build());
+        StreamingClient bad = StreamingClient.builder().authenticator(wrongPassword).build();
         assertThatThrownBy(bad::open).isInstanceOfSatisfying(AuthenticationException.class, e -> {
             assertThat(e.error()).isEqualTo("invalid_grant");
             assertThat(e.errorDescription()).isEqualTo("authentication failure");
             assertThat(e.getMessage()).doesNotContain("wrong-password-123");
         });
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        // Fails at once: one token request, no retry loop and no backoff to sit through.
+        assertThat(wrongPassword.tokens() + wrongPassword.renewals()).isEqualTo(1);
+    }
+
+    @Test
+    void subscribeAndUnsubscribeGoOutWhileTheOneConnectIsHeld() throws Exception {
+        emulator.close();
+        emulator = Emulator.builder().quiet(true).longPollTimeout(Duration.ofSeconds(60)).build().start();
+        EmulatorFixture.leadTopic(emulator, "First");
+        EmulatorFixture.leadTopic(emulator, "Second");
+        client = EmulatorFixture.client(emulator).build().open();
+        client.subscribe("/topic/First");
+        await().atMost(Duration.ofSeconds(10)).until(() -> heldConnects() == 1);
+        long connects = connectsReceived();
+
+        // Each call is answered while the long poll waits (60 s): bounded at 10 s so that waiting for it would fail.
+        CompletableFuture.runAsync(() -> client.subscribe("/topic/Second")).get(10, TimeUnit.SECONDS);
+        CompletableFuture.runAsync(() -> client.unsubscribe("/topic/First")).get(10, TimeUnit.SECONDS);
+
+        assertThat(connectsReceived()).as("no second /meta/connect").isEqualTo(connects);
+        assertThat(heldConnects()).isEqualTo(1);
+        assertThat(client.subscriptions()).containsExactly("/topic/Second");
+        EmulatorFixture.lead(emulator, "Both");
+        StreamingEvent event = client.receive(Duration.ofSeconds(10)).orElseThrow();
+        assertThat(event.channel()).isEqualTo("/topic/Second");
+        assertThat(client.receive(Duration.ofMillis(300))).isEmpty();
+    }
+
+    private int heldConnects() {
+        return ((Number) emulator.status().get("heldConnects")).intValue();
+    }
+
+    private long connectsReceived() {
+        return ((Number) emulator.status().get("connectsReceived")).longValue();
     }
 
     @Test

@@ -5,7 +5,6 @@ import dev.sfstream.emulator.EmulatorConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,38 +36,20 @@ final class EmulatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Emulator.Builder builder = Emulator.builder().quiet(true);
-        if (config != null) {
-            EmulatorConfig.apply(config, builder);
-        }
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-        if (config == null || parsed.hasMatchedOption("--port")) {
-            builder.port(port);
-        }
-        if (config == null || parsed.hasMatchedOption("--host")) {
-            builder.host(host);
-        }
-        if (data != null) {
-            builder.dataFile(data);
-        }
+        Emulator.Builder builder = EmulatorConfig.fromOptions(config,
+                config == null || parsed.hasMatchedOption("--port") ? port : null,
+                config == null || parsed.hasMatchedOption("--host") ? host : null, data);
         Emulator emulator = builder.build().start();
         PrintWriter out = spec.commandLine().getOut();
         out.println("sfstream emulator listening on " + emulator.url());
         out.println("  login and instance URL: " + emulator.url());
-        out.println("  username " + Emulator.DEFAULT_USERNAME + ", password " + Emulator.DEFAULT_PASSWORD
-                + " (unless --config says otherwise)");
-        out.println("  connected app: client id " + Emulator.DEFAULT_CLIENT_ID + ", secret "
-                + Emulator.DEFAULT_CLIENT_SECRET);
+        emulator.credentials().forEach(line -> out.println("  " + line));
         out.println("  faults: POST " + emulator.url() + "/emulator/{revoke-tokens,drop-sessions,busy?seconds=N,"
                 + "advance-clock?hours=N}; GET /emulator/status");
         out.println("Ctrl-C to stop.");
         out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            emulator.close();
-            stopped.countDown();
-        }, "sfstream-emulator-shutdown"));
-        stopped.await();
+        emulator.awaitShutdown();
         return ExitCode.OK;
     }
 }

@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sfstream.emulator.Emulator;
 import dev.sfstream.internal.Json;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,15 +56,20 @@ class CliProcessIT {
         assertThat(dir.resolve(".sfstream").resolve("demo-replay.json")).exists();
     }
 
+    /** An emulator with the PushTopic Leads and two Leads, P0 and P1, retained on it. */
+    private static Emulator leadsWithTwoEvents() {
+        Emulator emulator = Emulator.builder().quiet(true).longPollTimeout(Duration.ofSeconds(3)).build().start();
+        emulator.create("PushTopic", Map.of("Name", "Leads", "Query", "SELECT Id, LastName FROM Lead",
+                "ApiVersion", 64.0));
+        for (int i = 0; i < 2; i++) {
+            emulator.create("Lead", Map.of("LastName", "P" + i, "Company", "X"));
+        }
+        return emulator;
+    }
+
     @Test
     void listenPrintsJsonLinesForJq(@TempDir Path dir) throws Exception {
-        try (Emulator emulator = Emulator.builder().quiet(true).longPollTimeout(Duration.ofSeconds(3)).build()
-                .start()) {
-            emulator.create("PushTopic", Map.of("Name", "Leads", "Query", "SELECT Id, LastName FROM Lead",
-                    "ApiVersion", 64.0));
-            for (int i = 0; i < 2; i++) {
-                emulator.create("Lead", Map.of("LastName", "P" + i, "Company", "X"));
-            }
+        try (Emulator emulator = leadsWithTwoEvents()) {
             Process p = start(dir, "listen", "/topic/Leads", "--emulator", emulator.url(), "--replay", "all",
                     "--count", "2");
             String out = finish(p, 60);
@@ -81,6 +94,97 @@ class CliProcessIT {
             assertThat(p.exitValue()).isEqualTo(3);
             assertThat(err).contains("invalid_grant").doesNotContain("hunter2-not-it");
             assertThat(out).doesNotContain("hunter2-not-it");
+        }
+    }
+
+    /** Collects a process's stdout lines on a thread of their own, so that a test can wait for one with a bound. */
+    private static BlockingQueue<String> lines(Process p) {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.add(line);
+                }
+            } catch (IOException ended) {
+                // the process is gone
+            }
+        }, "cli-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        return lines;
+    }
+
+    private static String next(BlockingQueue<String> lines, Process p, Path dir) throws Exception {
+        String line = lines.poll(60, TimeUnit.SECONDS);
+        if (line == null) {
+            p.destroyForcibly();
+            throw new AssertionError("no output within 60 s; stderr: " + Files.readString(dir.resolve("stderr.txt")));
+        }
+        return line;
+    }
+
+    private static void interrupt(Process p) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("Ctrl-C did not stop the command within 30 s");
+        }
+    }
+
+    @Test
+    void ctrlCStopsListenCleanlyAndARestartResumesAfterTheLastEvent(@TempDir Path dir) throws Exception {
+        try (Emulator emulator = leadsWithTwoEvents()) {
+            Process p = start(dir, "listen", "/topic/Leads", "--emulator", emulator.url(), "--replay", "all",
+                    "--store", "replay.json");
+            BlockingQueue<String> out = lines(p);
+            next(out, p, dir);
+            long last = Json.MAPPER.readTree(next(out, p, dir)).path("data").path("event").path("replayId").asLong();
+
+            interrupt(p);
+
+            JsonNode stored = Json.MAPPER.readTree(dir.resolve("replay.json").toFile());
+            assertThat(stored.findValues("replayId")).extracting(JsonNode::asLong).containsExactly(last);
+            emulator.create("Lead", Map.of("LastName", "P2", "Company", "X"));
+            Process again = start(dir, "listen", "/topic/Leads", "--emulator", emulator.url(), "--replay", "stored",
+                    "--store", "replay.json", "--count", "1");
+            String resumed = finish(again, 60);
+            assertThat(again.exitValue()).as(Files.readString(dir.resolve("stderr.txt"))).isZero();
+            assertThat(resumed.lines().map(l -> l.contains("\"LastName\":\"P2\""))).containsExactly(true);
+        }
+    }
+
+    @Test
+    void emulatorWithAConfigurationServesItsUsersWithoutPrintingTheirPasswords(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("emulator.json"), """
+                {"users": [{"username": "ci@acme.test", "password": "ci-pass-8812"}],
+                 "connectedApps": [{"clientId": "ci-app", "clientSecret": "ci-secret-5521", "runAs": "ci@acme.test"}],
+                 "platformEvents": {"Order_Placed__e": ["Order_Number__c"]}}
+                """);
+        Process p = start(dir, "emulator", "--config", "emulator.json", "--port", "0");
+        BlockingQueue<String> out = lines(p);
+        try {
+            String first = next(out, p, dir);
+            assertThat(first).startsWith("sfstream emulator listening on http://127.0.0.1:");
+            String url = first.substring("sfstream emulator listening on ".length()).trim();
+            List<String> banner = new ArrayList<>();
+            for (String line = next(out, p, dir); !line.startsWith("Ctrl-C"); line = next(out, p, dir)) {
+                banner.add(line);
+            }
+            assertThat(String.join("\n", banner)).contains("ci@acme.test").contains("client id ci-app")
+                    .doesNotContain("ci-pass-8812").doesNotContain("ci-secret-5521");
+
+            HttpResponse<String> token = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(url + "/services/oauth2/token")).header("Content-Type",
+                            "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=ci-app"
+                            + "&client_secret=ci-secret-5521&username=ci%40acme.test&password=ci-pass-8812"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+            assertThat(Json.MAPPER.readTree(token.body()).path("instance_url").asText()).isEqualTo(url);
+        } finally {
+            interrupt(p);
         }
     }
 }

@@ -79,6 +79,7 @@ class RestAndPushTopicsTest {
                 .isInstanceOfSatisfying(RestException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.errorCode()).isEqualTo("REQUIRED_FIELD_MISSING");
+                    assertThat(e.message()).isEqualTo("Required fields are missing: [Company]");
                     assertThat(e.fields()).containsExactly("Company");
                 });
         assertThatThrownBy(() -> rest.query("SELECT Id FORM Lead"))

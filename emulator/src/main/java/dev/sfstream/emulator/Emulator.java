@@ -52,6 +52,71 @@ public final class Emulator implements AutoCloseable {
     }
 
     /**
+     * Runs an emulator in the foreground until the JVM is stopped (Ctrl-C):
+     * {@code [--port N] [--host ADDRESS] [--config FILE] [--data FILE]}, as {@code sfstream emulator}. Port 8080
+     * unless the configuration or {@code --port} says otherwise.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Emulator emulator;
+        try {
+            Map<String, String> options = new java.util.HashMap<>();
+            for (int i = 0; i < args.length; i += 2) {
+                if (!List.of("--port", "--host", "--config", "--data").contains(args[i]) || i + 1 == args.length) {
+                    throw new IllegalArgumentException("unknown option or missing value: " + args[i]
+                            + "; usage: [--port N] [--host ADDRESS] [--config FILE] [--data FILE]");
+                }
+                options.put(args[i], args[i + 1]);
+            }
+            emulator = EmulatorConfig.fromOptions(
+                    options.containsKey("--config") ? java.nio.file.Path.of(options.get("--config")) : null,
+                    options.containsKey("--port") ? Integer.valueOf(options.get("--port")) : null,
+                    options.get("--host"),
+                    options.containsKey("--data") ? java.nio.file.Path.of(options.get("--data")) : null).build();
+        } catch (IllegalArgumentException e) {
+            System.err.println("emulator: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        emulator.start();
+        System.out.println("sfstream emulator listening on " + emulator.url());
+        emulator.credentials().forEach(line -> System.out.println("  " + line));
+        emulator.awaitShutdown();
+    }
+
+    /**
+     * Blocks until the JVM shuts down (Ctrl-C, SIGTERM), then closes this emulator: for running it in the
+     * foreground.
+     */
+    public void awaitShutdown() throws InterruptedException {
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            close();
+            stopped.countDown();
+        }, "sfstream-emulator-shutdown"));
+        stopped.await();
+    }
+
+    /**
+     * How to log in, one line per user and connected app. The well-known default password and secret are shown;
+     * those that came from a configuration are not (they are the configuration's to keep).
+     */
+    public List<String> credentials() {
+        List<String> lines = new ArrayList<>();
+        for (EmulatorUser user : settings.users()) {
+            boolean known = user.username().equals(DEFAULT_USERNAME) && user.password().equals(DEFAULT_PASSWORD);
+            lines.add("user " + user.username() + (known ? ", password " + DEFAULT_PASSWORD
+                    : " (password as configured)"));
+        }
+        for (ConnectedApp app : settings.apps()) {
+            boolean known = app.clientId().equals(DEFAULT_CLIENT_ID) && app.clientSecret().equals(DEFAULT_CLIENT_SECRET);
+            lines.add("connected app: client id " + app.clientId() + (known ? ", secret " + DEFAULT_CLIENT_SECRET
+                    : " (secret as configured)") + (app.runAsUsername() == null ? ""
+                    : "; client credentials run as " + app.runAsUsername()));
+        }
+        return lines;
+    }
+
+    /**
      * Starts listening and prints one line with the URL (unless built {@code quiet}).
      *
      * @return this emulator
@@ -206,6 +271,11 @@ public final class Emulator implements AutoCloseable {
         return settings.users();
     }
 
+    /** The connected apps, the default one first unless the configuration replaced it. */
+    public List<ConnectedApp> connectedApps() {
+        return settings.apps();
+    }
+
     /**
      * Builds an {@link Emulator}. Every setting has a default fit for tests and demos; {@link #build()} checks them.
      */
@@ -227,6 +297,7 @@ public final class Emulator implements AutoCloseable {
         private boolean quiet;
         private java.nio.file.Path dataFile;
         private String advertisedUrl;
+        private final Map<String, List<String>> platformEvents = new java.util.LinkedHashMap<>();
 
         private Builder() {
         }
@@ -334,6 +405,38 @@ public final class Emulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Declares a platform event's fields. Without a declaration an event type needs no definition and its fields
+         * are taken as published; with one, publishing a field it does not declare fails as in Salesforce
+         * ({@code INVALID_FIELD}, "No such column"), every declared field is in the payload ({@code null} when not
+         * set), and the schema ID stays the same whichever fields a publisher sets.
+         *
+         * @param name the event's API name, ending in {@code __e}
+         * @param fields the custom fields' API names (standard fields such as CreatedDate come by themselves)
+         */
+        public Builder platformEvent(String name, String... fields) {
+            Objects.requireNonNull(name, "name");
+            if (!name.matches("[A-Za-z][A-Za-z0-9_]*__e")) {
+                throw new IllegalArgumentException("a platform event's name is letters, digits and underscores "
+                        + "ending in __e, such as Order_Placed__e; got '" + name + "'");
+            }
+            List<String> declared = new ArrayList<>();
+            Set<String> seen = new java.util.HashSet<>();
+            for (String field : fields) {
+                if (field == null || !field.matches("[A-Za-z][A-Za-z0-9_]*")) {
+                    throw new IllegalArgumentException("platform event " + name + ": field '" + field
+                            + "' is not an API name");
+                }
+                if (!seen.add(field.toLowerCase(java.util.Locale.ROOT))) {
+                    throw new IllegalArgumentException("platform event " + name + ": field " + field
+                            + " is declared twice");
+                }
+                declared.add(field);
+            }
+            platformEvents.put(name.toLowerCase(java.util.Locale.ROOT), List.copyOf(declared));
+            return this;
+        }
+
         /** Whether {@link #start()} stays silent instead of printing its URL. */
         public Builder quiet(boolean quiet) {
             this.quiet = quiet;
@@ -381,7 +484,7 @@ public final class Emulator implements AutoCloseable {
             allApps.addAll(apps);
             return new Emulator(new Settings(host, port, allUsers, allApps, tokenLifetime, longPollTimeout,
                     reconnectTimeout, concurrentClientLimit, dailyDeliveryLimit, retainedEventsPerChannel,
-                    replayBatchSize, queryPageSize, cdcTypes, clock, quiet, dataFile, advertisedUrl));
+                    replayBatchSize, queryPageSize, cdcTypes, clock, quiet, dataFile, advertisedUrl, platformEvents));
         }
 
         private static void positive(String name, Duration d) {

@@ -31,7 +31,8 @@ import java.util.Map;
  *   "longPollTimeout": "110s", "reconnectTimeout": "40s", "tokenLifetime": "2h",
  *   "concurrentClientLimit": 20, "dailyDeliveryLimit": 0,
  *   "retainedEventsPerChannel": 100000, "replayBatchSize": 1000,
- *   "changeDataCapture": ["Account", "Contact"]
+ *   "changeDataCapture": ["Account", "Contact"],
+ *   "platformEvents": {"Order_Placed__e": ["OrderId__c", "Amount__c"]}
  * }
  * }</pre>
  *
@@ -41,9 +42,37 @@ public final class EmulatorConfig {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> KEYS = List.of("host", "port", "users", "connectedApps", "tokenLifetime",
             "longPollTimeout", "reconnectTimeout", "concurrentClientLimit", "dailyDeliveryLimit",
-            "retainedEventsPerChannel", "replayBatchSize", "queryPageSize", "changeDataCapture", "dataFile");
+            "retainedEventsPerChannel", "replayBatchSize", "queryPageSize", "changeDataCapture", "platformEvents",
+            "dataFile");
 
     private EmulatorConfig() {
+    }
+
+    /**
+     * A builder from command-line options, as {@code sfstream emulator} and {@link Emulator#main} take them: the
+     * configuration file first, then the options given explicitly, which win. Port 8080 when neither names one.
+     *
+     * @param config the configuration file, or {@code null}
+     * @param port the port, or {@code null}
+     * @param host the address to listen on, or {@code null}
+     * @param data the data file that keeps the org across restarts, or {@code null}
+     * @throws IllegalArgumentException naming the file and the key that is wrong
+     */
+    public static Emulator.Builder fromOptions(Path config, Integer port, String host, Path data) {
+        Emulator.Builder builder = Emulator.builder().port(8080).quiet(true);
+        if (config != null) {
+            apply(config, builder);
+        }
+        if (port != null) {
+            builder.port(port);
+        }
+        if (host != null) {
+            builder.host(host);
+        }
+        if (data != null) {
+            builder.dataFile(data);
+        }
+        return builder;
     }
 
     /**
@@ -113,6 +142,22 @@ public final class EmulatorConfig {
                 List<String> types = new ArrayList<>();
                 root.get("changeDataCapture").forEach(t -> types.add(t.asText()));
                 builder.changeDataCapture(types.toArray(new String[0]));
+            }
+            if (root.has("platformEvents")) {
+                JsonNode events = root.get("platformEvents");
+                if (!events.isObject()) {
+                    throw new IllegalArgumentException("'platformEvents' must be an object: event name to an array of "
+                            + "field names, such as {\"Order_Placed__e\": [\"OrderId__c\", \"Amount__c\"]}");
+                }
+                for (Map.Entry<String, JsonNode> event : events.properties()) {
+                    if (!event.getValue().isArray()) {
+                        throw new IllegalArgumentException("platformEvents." + event.getKey()
+                                + " must be an array of field names");
+                    }
+                    List<String> fields = new ArrayList<>();
+                    event.getValue().forEach(f -> fields.add(f.isTextual() ? f.asText() : null));
+                    builder.platformEvent(event.getKey(), fields.toArray(new String[0]));
+                }
             }
             if (root.has("dataFile")) {
                 builder.dataFile(file.toAbsolutePath().getParent().resolve(text(root, "dataFile")));

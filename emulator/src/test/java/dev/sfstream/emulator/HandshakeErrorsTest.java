@@ -47,6 +47,24 @@ class HandshakeErrorsTest {
     }
 
     @Test
+    void listensOnLoopbackUnlessToldOtherwise() {
+        assertThat(emulator.url()).startsWith("http://127.0.0.1:");
+    }
+
+    @Test
+    void handshakeSentAsOneJsonObjectInsteadOfAnArrayIsAnsweredAsAnArray() {
+        raw.login();
+        HttpResponse<String> r = raw.cometd("/cometd/" + RawHttp.VERSION, RawHttp.handshakeMessage());
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode reply = RawHttp.parse(r.body());
+        assertThat(reply.isArray()).isTrue();
+        assertThat(reply.get(0).path("channel").asText()).isEqualTo("/meta/handshake");
+        assertThat(reply.get(0).path("successful").asBoolean()).as(r.body()).isTrue();
+        assertThat(reply.get(0).path("clientId").asText()).isNotEmpty();
+    }
+
+    @Test
     void handshakeWithoutTokenIsDeniedBecauseItRequiresAuthentication() {
         assertDenied(raw.handshake(), "401::Request requires authentication");
     }

@@ -260,6 +260,55 @@ class OAuthTest {
         assertError(jwtGrant("not-a-jwt"), "invalid_grant", "invalid assertion");
     }
 
+    // ---------------------------------------------------------------- query string, userinfo, revoke
+
+    @Test
+    void passwordGrantWithItsParametersInTheQueryStringIssuesAToken() {
+        // The seed walk-through posts an empty body to /services/oauth2/token?grant_type=password&...
+        String query = RawHttp.form(password(Emulator.DEFAULT_CLIENT_ID, Emulator.DEFAULT_CLIENT_SECRET,
+                Emulator.DEFAULT_USERNAME, Emulator.DEFAULT_PASSWORD));
+        HttpResponse<String> r = raw.post("/services/oauth2/token?" + query, "application/x-www-form-urlencoded", "",
+                null);
+        assertIssued(RawHttp.JSON.createObjectNode().put("status", r.statusCode()).set("body", RawHttp.parse(r.body())),
+                Emulator.DEFAULT_USERNAME);
+    }
+
+    @Test
+    void userinfoDescribesTheUserTheTokenWasIssuedTo() {
+        String token = raw.token(password(Emulator.DEFAULT_CLIENT_ID, Emulator.DEFAULT_CLIENT_SECRET,
+                Emulator.DEFAULT_USERNAME, Emulator.DEFAULT_PASSWORD)).path("body").path("access_token").asText();
+
+        HttpResponse<String> r = raw.get("/services/oauth2/userinfo", "Bearer " + token);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode info = RawHttp.parse(r.body());
+        assertThat(info.path("user_id").asText()).isEqualTo(emulator.userId(Emulator.DEFAULT_USERNAME));
+        assertThat(info.path("organization_id").asText()).isEqualTo(emulator.orgId());
+        assertThat(info.path("preferred_username").asText()).isEqualTo(Emulator.DEFAULT_USERNAME);
+        assertThat(raw.get("/services/oauth2/userinfo", "Bearer not-a-token").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void revokedAccessTokenNoLongerOpensTheRestApiWhileOtherTokensDo() {
+        Map<String, String> login = password(Emulator.DEFAULT_CLIENT_ID, Emulator.DEFAULT_CLIENT_SECRET,
+                Emulator.DEFAULT_USERNAME, Emulator.DEFAULT_PASSWORD);
+        String revoked = raw.token(login).path("body").path("access_token").asText();
+        String kept = raw.token(login).path("body").path("access_token").asText();
+
+        HttpResponse<String> r = raw.post("/services/oauth2/revoke", "application/x-www-form-urlencoded",
+                RawHttp.form(Map.of("token", revoked)), null);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(raw.rest("GET", "/services/data/v64.0/limits", null, "Bearer " + revoked).path("status").asInt())
+                .isEqualTo(401);
+        assertThat(raw.rest("GET", "/services/data/v64.0/limits", null, "Bearer " + kept).path("status").asInt())
+                .isEqualTo(200);
+        HttpResponse<String> again = raw.post("/services/oauth2/revoke", "application/x-www-form-urlencoded",
+                RawHttp.form(Map.of("token", revoked)), null);
+        assertThat(again.statusCode()).isEqualTo(400);
+        assertThat(RawHttp.parse(again.body()).path("error").asText()).isEqualTo("unsupported_token_type");
+    }
+
     // ---------------------------------------------------------------- token lifetime
 
     @Test

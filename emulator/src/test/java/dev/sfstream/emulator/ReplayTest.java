@@ -228,6 +228,56 @@ class ReplayTest {
     }
 
     @Test
+    void channelKeepsAtMostItsCapacityOfEventsDroppingTheOldestFirst() {
+        startWith(Emulator.builder().retainedEventsPerChannel(3));
+        raw.connected();
+        subscribe(raw, "/topic/Leads", -1);
+        numberedLeads(5);
+        List<Long> ids = replayIds(raw.receive(5, WAIT));
+
+        RawHttp late = new RawHttp(emulator.url());
+        late.token = raw.token;
+        late.connected();
+        JsonNode evicted = late.subscribeFrom("/topic/Leads", ids.get(0));
+        assertThat(evicted.path("successful").asBoolean()).isFalse();
+        assertThat(evicted.path("error").asText()).isEqualTo(INVALID.formatted(ids.get(0)));
+        subscribe(late, "/topic/Leads", -2);
+        createLeads("Marker");
+
+        List<JsonNode> replayed = late.receiveUntil(r -> sawLastName(r, "Marker"), WAIT);
+        assertThat(lastNames(replayed)).as("the last three before the marker").containsExactly("Lead2", "Lead3",
+                "Lead4", "Marker");
+    }
+
+    @Test
+    void declaredPlatformEventRefusesUnknownFieldsAndCarriesEveryDeclaredOne() {
+        startWith(Emulator.builder().platformEvent("Order_Placed__e", "Order_Number__c", "Amount__c"));
+        raw.connected();
+        subscribe(raw, "/event/Order_Placed__e", -1);
+
+        JsonNode refused = raw.rest("POST", "/services/data/v64.0/sobjects/Order_Placed__e",
+                Map.of("Order_Number__c", "O-1", "Colour__c", "red"));
+        assertThat(refused.path("status").asInt()).isEqualTo(400);
+        assertThat(refused.path("body").get(0).path("errorCode").asText()).isEqualTo("INVALID_FIELD");
+        assertThat(refused.path("body").get(0).path("message").asText())
+                .isEqualTo("No such column 'Colour__c' on sobject of type Order_Placed__e");
+        raw.rest("POST", "/services/data/v64.0/sobjects/Order_Placed__e", Map.of("order_number__c", "O-2"));
+        emulator.publishEvent("Order_Placed__e", Map.of("Amount__c", 12.5));
+
+        List<JsonNode> received = raw.receive(2, WAIT);
+        JsonNode first = received.get(0).path("data");
+        assertThat(first.path("payload").path("Order_Number__c").asText()).isEqualTo("O-2");
+        assertThat(first.path("payload").has("Amount__c")).isTrue();
+        assertThat(first.path("payload").path("Amount__c").isNull()).isTrue();
+        JsonNode second = received.get(1).path("data");
+        assertThat(second.path("payload").path("Amount__c").asDouble()).isEqualTo(12.5);
+        assertThat(second.path("schema").asText()).as("one schema whichever fields are set")
+                .isEqualTo(first.path("schema").asText());
+        assertThat(emulator.publishEvent("Other_Event__e", Map.of("Anything__c", 1)))
+                .as("an event type nobody declared still needs no definition").isNotEmpty();
+    }
+
+    @Test
     void replayOfMoreEventsThanTheBatchSizeArrivesOverSeveralConnectsInOrderWithoutDuplicates() {
         startWith(Emulator.builder().replayBatchSize(3));
         String[] names = numberedLeads(10);

@@ -176,7 +176,7 @@ class HostileInputTest {
                 PushTopics.checkOffline(def);
             } catch (RestException expected) {
                 assertThat(expected.errorCode()).isNotBlank();
-                assertThat(expected.errorMessage()).isNotBlank();
+                assertThat(expected.message()).isNotBlank();
             }
         }
     }

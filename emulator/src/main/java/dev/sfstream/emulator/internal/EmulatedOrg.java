@@ -5,6 +5,7 @@ import dev.sfstream.emulator.EmulatorUser;
 import dev.sfstream.soql.CompiledQuery;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -187,12 +188,32 @@ public final class EmulatedOrg {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("CreatedDate", SalesforceTime.event(at));
         payload.put("CreatedById", userId);
-        fields.forEach((k, v) -> {
-            if (!k.equals("attributes")) {
-                payload.put(k, v);
+        List<String> declared = settings.platformEventSchemas().get(type.toLowerCase(Locale.ROOT));
+        String schema;
+        if (declared == null) {
+            fields.forEach((k, v) -> {
+                if (!k.equals("attributes")) {
+                    payload.put(k, v);
+                }
+            });
+            schema = Schemas.idOf(type + new TreeMap<>(fields).keySet());
+        } else {
+            Map<String, String> byLowerCase = new HashMap<>();
+            declared.forEach(f -> byLowerCase.put(f.toLowerCase(Locale.ROOT), f));
+            for (String field : fields.keySet()) {
+                if (!field.equals("attributes") && !byLowerCase.containsKey(field.toLowerCase(Locale.ROOT))) {
+                    throw new DmlException(400, "INVALID_FIELD", "No such column '" + field + "' on sobject of type "
+                            + type);
+                }
             }
-        });
-        String schema = Schemas.idOf(type + new TreeMap<>(fields).keySet());
+            declared.forEach(f -> payload.put(f, null));
+            fields.forEach((k, v) -> {
+                if (!k.equals("attributes")) {
+                    payload.put(byLowerCase.get(k.toLowerCase(Locale.ROOT)), v);
+                }
+            });
+            schema = Schemas.idOf(type.toLowerCase(Locale.ROOT) + declared);
+        }
         hub.append(channel, at, replayId -> {
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("EventUuid", uuid);

@@ -66,6 +66,7 @@ public final class Faults {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("clients", streaming.clientCount());
         status.put("heldConnects", streaming.heldConnectCount());
+        status.put("connectsReceived", streaming.connectsReceived());
         status.put("subscriptions", org.hub().subscriptions());
         status.put("channels", org.hub().status());
         status.put("deliveries", org.hub().deliveries());

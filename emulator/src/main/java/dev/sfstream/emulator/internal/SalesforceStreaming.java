@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import org.cometd.bayeux.Channel;
 import org.cometd.bayeux.Message;
@@ -52,6 +53,7 @@ final class SalesforceStreaming implements BayeuxServer.Extension, SecurityPolic
     private final StreamingHub hub;
     private final AtomicInteger clients = new AtomicInteger();
     private final Set<ServerSession> held = ConcurrentHashMap.newKeySet();
+    private final LongAdder connectsReceived = new LongAdder();
     private final ServerSession.HeartBeatListener holding = new ServerSession.HeartBeatListener() {
         @Override
         public void onSuspended(ServerSession session, ServerMessage message, long timeout) {
@@ -146,6 +148,9 @@ final class SalesforceStreaming implements BayeuxServer.Extension, SecurityPolic
     public boolean rcvMeta(ServerSession from, ServerMessage.Mutable message) {
         BayeuxContext context = message.getBayeuxContext();
         String channel = message.getChannel();
+        if (Channel.META_CONNECT.equals(channel)) {
+            connectsReceived.increment();
+        }
         String versionError = apiVersionError(context);
         if (versionError != null) {
             return refuse(message, versionError, null);
@@ -471,6 +476,11 @@ final class SalesforceStreaming implements BayeuxServer.Extension, SecurityPolic
     /** Client sessions whose {@code /meta/connect} the server holds right now, waiting for events. */
     int heldConnectCount() {
         return held.size();
+    }
+
+    /** Every {@code /meta/connect} message received since the start, answered or refused. */
+    long connectsReceived() {
+        return connectsReceived.sum();
     }
 
     /** Client sessions (not the server's own local ones), kept as a count so a handshake need not walk them. */

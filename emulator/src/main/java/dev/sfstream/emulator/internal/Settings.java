@@ -5,6 +5,7 @@ import dev.sfstream.emulator.EmulatorUser;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,8 +38,10 @@ public record Settings(
         Clock clock,
         boolean quiet,
         java.nio.file.Path dataFile,
-        String advertisedUrl) {
+        String advertisedUrl,
+        Map<String, List<String>> platformEventSchemas) {
     public Settings {
+        platformEventSchemas = Map.copyOf(platformEventSchemas);
         users = List.copyOf(users);
         apps = List.copyOf(apps);
         changeDataCaptureTypes = Set.copyOf(changeDataCaptureTypes);
