@@ -16,8 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  * Scenario 5: replay store commits per second. Two ways to commit are measured:
  * <ul>
  *   <li><b>grouped</b>, the way the stores run: markers are put on ten channels without pause for a fixed time while
- *       the store's own group commit writes them out (the file store: one atomic, fsynced write per 100 ms); the
- *       clock stops when a final flush has made the last marker durable, so every counted commit is on disk;</li>
+ *       the store's own group commit writes them out (the file store: one atomic, fsynced write per 100 ms, holding
+ *       the newest marker of each channel); the clock stops when a final flush has made the last markers durable,
+ *       which covers every counted put, as markers only move forward;</li>
  *   <li><b>each flushed</b>: a flush after every put, one fsync (or one Redis round trip) per commit, the cost a
  *       store without group commit would pay; shown for context.</li>
  * </ul>

@@ -124,13 +124,17 @@ class CliProcessIT {
         return line;
     }
 
-    private static void interrupt(Process p) throws Exception {
+    /** Sends SIGINT, as Ctrl-C does, and checks that the command stopped as a JVM does on it: 130, no trace. */
+    private static void interrupt(Process p, Path dir) throws Exception {
         Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("Ctrl-C did not stop the command within 30 s");
         }
+        String err = Files.readString(dir.resolve("stderr.txt"));
+        assertThat(p.exitValue()).as(err).isEqualTo(130);
+        assertThat(err).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
     @Test
@@ -142,7 +146,7 @@ class CliProcessIT {
             next(out, p, dir);
             long last = Json.MAPPER.readTree(next(out, p, dir)).path("data").path("event").path("replayId").asLong();
 
-            interrupt(p);
+            interrupt(p, dir);
 
             JsonNode stored = Json.MAPPER.readTree(dir.resolve("replay.json").toFile());
             assertThat(stored.findValues("replayId")).extracting(JsonNode::asLong).containsExactly(last);
@@ -184,7 +188,7 @@ class CliProcessIT {
             assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
             assertThat(Json.MAPPER.readTree(token.body()).path("instance_url").asText()).isEqualTo(url);
         } finally {
-            interrupt(p);
+            interrupt(p, dir);
         }
     }
 }

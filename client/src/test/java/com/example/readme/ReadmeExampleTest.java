@@ -51,7 +51,7 @@ class ReadmeExampleTest {
             String contact = emulator.create("Contact", Map.of("FirstName", "Ada", "LastName", "Byron"));
             emulator.update("Contact", contact, Map.of("LastName", "Lovelace"));
 
-            await().atMost(Duration.ofSeconds(15)).until(() -> dispatched.size() == 4);
+            await().atMost(Duration.ofSeconds(15)).until(() -> dispatched.size() >= 4);
         }
         assertThat(dispatched).extracting(m -> m.get("event")).containsExactlyInAnyOrder(
                 "salesforce_lead_created", "salesforce_lead_updated", "order_placed", "contact_renamed");

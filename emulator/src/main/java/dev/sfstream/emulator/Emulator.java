@@ -1,6 +1,8 @@
 package dev.sfstream.emulator;
 
+import dev.sfstream.emulator.internal.DmlException;
 import dev.sfstream.emulator.internal.EmulatorServer;
+import dev.sfstream.emulator.internal.PlatformEventSchema;
 import dev.sfstream.emulator.internal.RecordChange;
 import dev.sfstream.emulator.internal.Settings;
 import java.time.Clock;
@@ -8,10 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A local Salesforce org: OAuth, the REST calls around the Streaming API, and the Streaming API itself on the
@@ -41,6 +45,7 @@ public final class Emulator implements AutoCloseable {
     private final Settings settings;
     private final EmulatorServer server;
     private volatile boolean started;
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     private Emulator(Settings settings) {
         this.settings = settings;
@@ -52,48 +57,21 @@ public final class Emulator implements AutoCloseable {
     }
 
     /**
-     * Runs an emulator in the foreground until the JVM is stopped (Ctrl-C):
-     * {@code [--port N] [--host ADDRESS] [--config FILE] [--data FILE]}, as {@code sfstream emulator}. Port 8080
-     * unless the configuration or {@code --port} says otherwise.
-     */
-    public static void main(String[] args) throws InterruptedException {
-        Emulator emulator;
-        try {
-            Map<String, String> options = new java.util.HashMap<>();
-            for (int i = 0; i < args.length; i += 2) {
-                if (!List.of("--port", "--host", "--config", "--data").contains(args[i]) || i + 1 == args.length) {
-                    throw new IllegalArgumentException("unknown option or missing value: " + args[i]
-                            + "; usage: [--port N] [--host ADDRESS] [--config FILE] [--data FILE]");
-                }
-                options.put(args[i], args[i + 1]);
-            }
-            emulator = EmulatorConfig.fromOptions(
-                    options.containsKey("--config") ? java.nio.file.Path.of(options.get("--config")) : null,
-                    options.containsKey("--port") ? Integer.valueOf(options.get("--port")) : null,
-                    options.get("--host"),
-                    options.containsKey("--data") ? java.nio.file.Path.of(options.get("--data")) : null).build();
-        } catch (IllegalArgumentException e) {
-            System.err.println("emulator: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        emulator.start();
-        System.out.println("sfstream emulator listening on " + emulator.url());
-        emulator.credentials().forEach(line -> System.out.println("  " + line));
-        emulator.awaitShutdown();
-    }
-
-    /**
-     * Blocks until the JVM shuts down (Ctrl-C, SIGTERM), then closes this emulator: for running it in the
-     * foreground.
+     * Blocks until this emulator is closed: by {@link #close()}, or at JVM shutdown (Ctrl-C, SIGTERM), which closes
+     * it. For running it in the foreground, as {@code sfstream emulator} does.
      */
     public void awaitShutdown() throws InterruptedException {
-        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            close();
-            stopped.countDown();
-        }, "sfstream-emulator-shutdown"));
-        stopped.await();
+        Thread hook = new Thread(this::close, "sfstream-emulator-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            closed.await();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is what closed it
+            }
+        }
     }
 
     /**
@@ -108,7 +86,8 @@ public final class Emulator implements AutoCloseable {
                     : " (password as configured)"));
         }
         for (ConnectedApp app : settings.apps()) {
-            boolean known = app.clientId().equals(DEFAULT_CLIENT_ID) && app.clientSecret().equals(DEFAULT_CLIENT_SECRET);
+            boolean known = app.clientId().equals(DEFAULT_CLIENT_ID)
+                    && app.clientSecret().equals(DEFAULT_CLIENT_SECRET);
             lines.add("connected app: client id " + app.clientId() + (known ? ", secret " + DEFAULT_CLIENT_SECRET
                     : " (secret as configured)") + (app.runAsUsername() == null ? ""
                     : "; client credentials run as " + app.runAsUsername()));
@@ -158,6 +137,8 @@ public final class Emulator implements AutoCloseable {
             server.stop();
         } catch (Exception e) {
             throw new IllegalStateException("the emulator did not stop cleanly", e);
+        } finally {
+            closed.countDown();
         }
     }
 
@@ -247,12 +228,21 @@ public final class Emulator implements AutoCloseable {
         return server.org().data().records(sobjectType);
     }
 
-    /** Publishes a platform event ({@code Order_Placed__e}) on {@code /event/<type>}; returns its EventUuid. */
+    /**
+     * Publishes a platform event ({@code Order_Placed__e}) on {@code /event/<type>}; returns its EventUuid.
+     *
+     * @throws IllegalArgumentException when the type does not end in {@code __e}, or a declared event
+     *     ({@link Builder#platformEvent}) has no such field (Salesforce's {@code INVALID_FIELD} text)
+     */
     public String publishEvent(String eventType, Map<String, ?> fields) {
         if (!eventType.endsWith("__e")) {
             throw new IllegalArgumentException("a platform event type ends with __e: " + eventType);
         }
-        return server.org().publishPlatformEvent(eventType, fields, server.org().adminUserId()).eventUuid();
+        try {
+            return server.org().publishPlatformEvent(eventType, fields, server.org().adminUserId()).eventUuid();
+        } catch (DmlException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** The ID of a user of the org. */
@@ -297,7 +287,7 @@ public final class Emulator implements AutoCloseable {
         private boolean quiet;
         private java.nio.file.Path dataFile;
         private String advertisedUrl;
-        private final Map<String, List<String>> platformEvents = new java.util.LinkedHashMap<>();
+        private final Map<String, PlatformEventSchema> platformEvents = new java.util.LinkedHashMap<>();
 
         private Builder() {
         }
@@ -412,7 +402,8 @@ public final class Emulator implements AutoCloseable {
          * set), and the schema ID stays the same whichever fields a publisher sets.
          *
          * @param name the event's API name, ending in {@code __e}
-         * @param fields the custom fields' API names (standard fields such as CreatedDate come by themselves)
+         * @param fields the custom fields' API names, each ending in {@code __c} (the standard fields, such as
+         *     CreatedDate and CreatedById, come by themselves)
          */
         public Builder platformEvent(String name, String... fields) {
             Objects.requireNonNull(name, "name");
@@ -423,17 +414,18 @@ public final class Emulator implements AutoCloseable {
             List<String> declared = new ArrayList<>();
             Set<String> seen = new java.util.HashSet<>();
             for (String field : fields) {
-                if (field == null || !field.matches("[A-Za-z][A-Za-z0-9_]*")) {
-                    throw new IllegalArgumentException("platform event " + name + ": field '" + field
-                            + "' is not an API name");
+                if (field == null || !field.matches("[A-Za-z][A-Za-z0-9_]*__c")) {
+                    throw new IllegalArgumentException("platform event " + name + ": " + (field == null
+                            ? "a field name is missing" : "'" + field + "' is not a custom field's API name")
+                            + "; declare custom fields such as Amount__c (the standard fields come by themselves)");
                 }
-                if (!seen.add(field.toLowerCase(java.util.Locale.ROOT))) {
+                if (!seen.add(field.toLowerCase(Locale.ROOT))) {
                     throw new IllegalArgumentException("platform event " + name + ": field " + field
                             + " is declared twice");
                 }
                 declared.add(field);
             }
-            platformEvents.put(name.toLowerCase(java.util.Locale.ROOT), List.copyOf(declared));
+            platformEvents.put(name.toLowerCase(Locale.ROOT), new PlatformEventSchema(name, declared));
             return this;
         }
 
@@ -472,7 +464,7 @@ public final class Emulator implements AutoCloseable {
             }
             Set<String> names = new java.util.HashSet<>();
             for (EmulatorUser u : allUsers) {
-                if (!names.add(u.username().toLowerCase(java.util.Locale.ROOT))) {
+                if (!names.add(u.username().toLowerCase(Locale.ROOT))) {
                     throw new IllegalArgumentException("user " + u.username() + " is configured twice");
                 }
             }

@@ -155,7 +155,13 @@ public final class EmulatorConfig {
                                 + " must be an array of field names");
                     }
                     List<String> fields = new ArrayList<>();
-                    event.getValue().forEach(f -> fields.add(f.isTextual() ? f.asText() : null));
+                    for (JsonNode f : event.getValue()) {
+                        if (!f.isTextual()) {
+                            throw new IllegalArgumentException("platformEvents." + event.getKey()
+                                    + ": field names are strings, got " + f);
+                        }
+                        fields.add(f.asText());
+                    }
                     builder.platformEvent(event.getKey(), fields.toArray(new String[0]));
                 }
             }

@@ -294,6 +294,7 @@ class OAuthTest {
                 Emulator.DEFAULT_USERNAME, Emulator.DEFAULT_PASSWORD);
         String revoked = raw.token(login).path("body").path("access_token").asText();
         String kept = raw.token(login).path("body").path("access_token").asText();
+        assertThat(revoked).isNotEqualTo(kept);
 
         HttpResponse<String> r = raw.post("/services/oauth2/revoke", "application/x-www-form-urlencoded",
                 RawHttp.form(Map.of("token", revoked)), null);

@@ -1,6 +1,7 @@
 package dev.sfstream.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -250,6 +251,15 @@ class ReplayTest {
     }
 
     @Test
+    void aDeclaredPlatformEventFieldMustBeACustomField() {
+        assertThatThrownBy(() -> Emulator.builder().platformEvent("Order_Placed__e", "CreatedDate"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'CreatedDate' is not a custom field's API name");
+        assertThatThrownBy(() -> Emulator.builder().platformEvent("Order Placed", "Amount__c"))
+                .hasMessageContaining("ending in __e");
+    }
+
+    @Test
     void declaredPlatformEventRefusesUnknownFieldsAndCarriesEveryDeclaredOne() {
         startWith(Emulator.builder().platformEvent("Order_Placed__e", "Order_Number__c", "Amount__c"));
         raw.connected();
@@ -261,7 +271,8 @@ class ReplayTest {
         assertThat(refused.path("body").get(0).path("errorCode").asText()).isEqualTo("INVALID_FIELD");
         assertThat(refused.path("body").get(0).path("message").asText())
                 .isEqualTo("No such column 'Colour__c' on sobject of type Order_Placed__e");
-        raw.rest("POST", "/services/data/v64.0/sobjects/Order_Placed__e", Map.of("order_number__c", "O-2"));
+        // Names are case-insensitive: the event still goes out on the declared channel, with declared field names.
+        raw.rest("POST", "/services/data/v64.0/sobjects/order_placed__e", Map.of("order_number__c", "O-2"));
         emulator.publishEvent("Order_Placed__e", Map.of("Amount__c", 12.5));
 
         List<JsonNode> received = raw.receive(2, WAIT);

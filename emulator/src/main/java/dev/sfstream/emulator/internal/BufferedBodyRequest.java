@@ -55,7 +55,9 @@ final class BufferedBodyRequest extends HttpServletRequestWrapper {
         @Override
         public void setReadListener(ReadListener listener) {
             try {
-                listener.onDataAvailable();
+                if (in.available() > 0) {
+                    listener.onDataAvailable();
+                }
                 if (isFinished()) {
                     listener.onAllDataRead();
                 }

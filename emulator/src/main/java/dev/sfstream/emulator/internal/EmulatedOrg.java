@@ -5,7 +5,6 @@ import dev.sfstream.emulator.EmulatorUser;
 import dev.sfstream.soql.CompiledQuery;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -182,13 +181,14 @@ public final class EmulatedOrg {
      * @return the event's ID and its EventUuid
      */
     public PublishedEvent publishPlatformEvent(String type, Map<String, ?> fields, String userId) {
-        String channel = "/event/" + type;
+        PlatformEventSchema declared = settings.platformEventSchemas().get(type.toLowerCase(Locale.ROOT));
+        String name = declared == null ? type : declared.name();
+        String channel = "/event/" + name;
         Instant at = clock.instant();
         String uuid = UUID.randomUUID().toString();
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("CreatedDate", SalesforceTime.event(at));
         payload.put("CreatedById", userId);
-        List<String> declared = settings.platformEventSchemas().get(type.toLowerCase(Locale.ROOT));
         String schema;
         if (declared == null) {
             fields.forEach((k, v) -> {
@@ -198,21 +198,19 @@ public final class EmulatedOrg {
             });
             schema = Schemas.idOf(type + new TreeMap<>(fields).keySet());
         } else {
-            Map<String, String> byLowerCase = new HashMap<>();
-            declared.forEach(f -> byLowerCase.put(f.toLowerCase(Locale.ROOT), f));
             for (String field : fields.keySet()) {
-                if (!field.equals("attributes") && !byLowerCase.containsKey(field.toLowerCase(Locale.ROOT))) {
+                if (!field.equals("attributes") && declared.field(field) == null) {
                     throw new DmlException(400, "INVALID_FIELD", "No such column '" + field + "' on sobject of type "
-                            + type);
+                            + name);
                 }
             }
-            declared.forEach(f -> payload.put(f, null));
+            declared.fields().forEach(f -> payload.put(f, null));
             fields.forEach((k, v) -> {
                 if (!k.equals("attributes")) {
-                    payload.put(byLowerCase.get(k.toLowerCase(Locale.ROOT)), v);
+                    payload.put(declared.field(k), v);
                 }
             });
-            schema = Schemas.idOf(type.toLowerCase(Locale.ROOT) + declared);
+            schema = Schemas.idOf(name + declared.fields());
         }
         hub.append(channel, at, replayId -> {
             Map<String, Object> event = new LinkedHashMap<>();
@@ -225,7 +223,7 @@ public final class EmulatedOrg {
             return d;
         }, payload, null);
         hub.pump(channel);
-        return new PublishedEvent(ids.next(type), uuid);
+        return new PublishedEvent(ids.next(name), uuid);
     }
 
     /** A published platform event: its record ID and EventUuid. */

@@ -29,7 +29,7 @@ final class RequestLimitFilter extends HttpFilter {
             tooLarge(response);
             return;
         }
-        if ("POST".equals(request.getMethod())) {
+        if ("POST".equals(request.getMethod()) && length != 0) {
             // A chunked body has no Content-Length to check: read it here, at most one byte over the limit.
             byte[] body = request.getInputStream().readNBytes(length < 0 ? MAX_REQUEST_BYTES + 1 : (int) length);
             if (body.length > MAX_REQUEST_BYTES) {

@@ -39,7 +39,7 @@ public record Settings(
         boolean quiet,
         java.nio.file.Path dataFile,
         String advertisedUrl,
-        Map<String, List<String>> platformEventSchemas) {
+        Map<String, PlatformEventSchema> platformEventSchemas) {
     public Settings {
         platformEventSchemas = Map.copyOf(platformEventSchemas);
         users = List.copyOf(users);
