@@ -144,11 +144,11 @@ final class Delivery {
             }
         }
         if (toListeners != null) {
-            // On a worker thread with the channel's lane idle, the listener runs right here: one hand-off less per
-            // event. The next long poll is already out (the session sends it before handing events over).
+            // Each channel's listener runs on its own lane, never on the session's thread: a slow listener must
+            // hold up neither the other channels nor the next long poll.
             toListeners.forEach((route, events) -> {
                 inListeners.addAndGet(events.size());
-                route.lane().executeHere(() -> events.forEach(e -> runListener(route, e)));
+                route.lane().execute(() -> events.forEach(e -> runListener(route, e)));
             });
         }
         if (toPull != null) {

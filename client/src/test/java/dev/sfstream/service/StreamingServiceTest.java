@@ -20,6 +20,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -213,14 +215,20 @@ class StreamingServiceTest {
 
     static final class Ordered {
         final Map<String, List<Integer>> byChannel = new java.util.concurrent.ConcurrentHashMap<>();
+        final CountDownLatch otherChannelsRan = new CountDownLatch(2);
+        volatile boolean firstOfAWaitedForTheOthers;
 
         @Subscribe("/topic/A")
         @Subscribe("/topic/B")
         @Subscribe("/topic/C")
         void on(String channel, JsonNode data) throws InterruptedException {
             int n = Integer.parseInt(data.path("sobject").path("LastName").asText().substring(1));
-            // Uneven work, so that channels run interleaved and a broken order would show.
-            Thread.sleep(n % 3);
+            if (n == 0) {
+                // A's first event holds its lane until B and C have each handled one: the channels must interleave.
+                firstOfAWaitedForTheOthers = otherChannelsRan.await(10, TimeUnit.SECONDS);
+            } else if (n <= 2) {
+                otherChannelsRan.countDown();
+            }
             byChannel.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(n);
         }
     }
@@ -240,6 +248,7 @@ class StreamingServiceTest {
             }
             await().atMost(Duration.ofSeconds(15)).until(() -> handler.byChannel.values().stream()
                     .mapToInt(List::size).sum() == 30);
+            assertThat(handler.firstOfAWaitedForTheOthers).as("B and C ran while A was busy").isTrue();
             for (List<Integer> seen : handler.byChannel.values()) {
                 assertThat(seen).isSorted().hasSize(10);
             }
