@@ -128,7 +128,7 @@ final class TopicCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            List<PushTopic> topics = new PushTopics(rest(credentials, "64.0")).list();
+            List<PushTopic> topics = topics(credentials).list();
             out.printf("%-25s  %-6s  %-10s  %s%n", "NAME", "ACTIVE", "NOTIFY", "QUERY");
             for (PushTopic t : topics) {
                 out.printf("%-25s  %-6s  %-10s  %s%n", t.name(), t.active() ? "yes" : "no",
@@ -147,7 +147,7 @@ final class TopicCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            PushTopic topic = new PushTopics(rest(credentials, "64.0")).get(name).orElse(null);
+            PushTopic topic = topics(credentials).get(name).orElse(null);
             if (topic == null) {
                 spec.commandLine().getErr().println("sfstream: no PushTopic named " + name);
                 return ExitCode.REFUSED;
@@ -162,34 +162,45 @@ final class TopicCommand implements Runnable {
         }
     }
 
-    /** {@code topic deactivate}. */
-    @Command(name = "deactivate", mixinStandardHelpOptions = true, description = "Stop a PushTopic notifying.")
-    static final class Deactivate implements Callable<Integer> {
+    /** A command on one PushTopic by name, which prints what it did. */
+    abstract static class OnOneTopic implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME") String name;
         @Mixin Credentials credentials = new Credentials();
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+        /** Does it; returns what to print. */
+        abstract String act(PushTopics topics);
+
         @Override
         public Integer call() {
-            new PushTopics(rest(credentials, "64.0")).deactivate(name);
-            spec.commandLine().getOut().println("deactivated /topic/" + name);
+            spec.commandLine().getOut().println(act(topics(credentials)));
             return ExitCode.OK;
+        }
+    }
+
+    /** {@code topic deactivate}. */
+    @Command(name = "deactivate", mixinStandardHelpOptions = true, description = "Stop a PushTopic notifying.")
+    static final class Deactivate extends OnOneTopic {
+        @Override
+        String act(PushTopics topics) {
+            topics.deactivate(name);
+            return "deactivated /topic/" + name;
         }
     }
 
     /** {@code topic delete}. */
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a PushTopic.")
-    static final class Delete implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "NAME") String name;
-        @Mixin Credentials credentials = new Credentials();
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
+    static final class Delete extends OnOneTopic {
         @Override
-        public Integer call() {
-            new PushTopics(rest(credentials, "64.0")).delete(name);
-            spec.commandLine().getOut().println("deleted /topic/" + name);
-            return ExitCode.OK;
+        String act(PushTopics topics) {
+            topics.delete(name);
+            return "deleted /topic/" + name;
         }
+    }
+
+    /** PushTopic administration at the API version the commands use. */
+    static PushTopics topics(Credentials credentials) {
+        return new PushTopics(rest(credentials, "64.0"));
     }
 
     static SalesforceRest rest(Credentials credentials, String apiVersion) {

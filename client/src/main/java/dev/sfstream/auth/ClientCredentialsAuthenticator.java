@@ -1,7 +1,5 @@
 package dev.sfstream.auth;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The OAuth client credentials flow: the connected app authenticates as itself and runs as the integration user
@@ -10,12 +8,10 @@ import java.util.Map;
  */
 public final class ClientCredentialsAuthenticator extends CachingAuthenticator {
     private final OAuthSettings settings;
-    private final String consumerKey;
     private final String consumerSecret;
 
     private ClientCredentialsAuthenticator(Builder b) {
-        this.settings = b.settings;
-        this.consumerKey = OAuthSettings.required(b.consumerKey, "consumerKey");
+        this.settings = b.settings.copy();
         this.consumerSecret = OAuthSettings.required(b.consumerSecret, "consumerSecret");
     }
 
@@ -25,36 +21,18 @@ public final class ClientCredentialsAuthenticator extends CachingAuthenticator {
 
     @Override
     protected AccessToken requestToken() {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("grant_type", "client_credentials");
-        params.put("client_id", consumerKey);
-        params.put("client_secret", consumerSecret);
-        return TokenEndpoint.request(settings.http(), settings.loginHost, params, settings.timeout,
-                "client credentials");
+        return settings.request(settings.grant("client_credentials", consumerSecret), "client credentials");
     }
 
     @Override
     public String toString() {
-        return "ClientCredentialsAuthenticator[loginHost=" + settings.loginHost + ", consumerKey=" + consumerKey
+        return "ClientCredentialsAuthenticator[loginHost=" + settings.loginHost + ", consumerKey=" + settings.consumerKey
                 + ", consumerSecret=***]";
     }
 
     /** Builds a {@link ClientCredentialsAuthenticator}. */
-    public static final class Builder extends OAuthBuilder<Builder> {
-        private String consumerKey;
-        private String consumerSecret;
-
+    public static final class Builder extends ClientSecretBuilder<Builder> {
         private Builder() {
-        }
-
-        public Builder consumerKey(String consumerKey) {
-            this.consumerKey = consumerKey;
-            return this;
-        }
-
-        public Builder consumerSecret(String consumerSecret) {
-            this.consumerSecret = consumerSecret;
-            return this;
         }
 
         /** @throws IllegalArgumentException naming the first missing setting */

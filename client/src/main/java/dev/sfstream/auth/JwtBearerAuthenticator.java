@@ -29,15 +29,13 @@ public final class JwtBearerAuthenticator extends CachingAuthenticator {
     static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
     private final OAuthSettings settings;
-    private final String consumerKey;
     private final String username;
     private final PrivateKey privateKey;
     private final String audience;
     private final Duration assertionLifetime = Duration.ofMinutes(3);
 
     private JwtBearerAuthenticator(Builder b) {
-        this.settings = b.settings;
-        this.consumerKey = OAuthSettings.required(b.consumerKey, "consumerKey");
+        this.settings = b.settings.copy();
         this.username = OAuthSettings.required(b.username, "username");
         if (b.privateKey == null) {
             throw new IllegalArgumentException("privateKey is required (privateKeyPem or privateKeyFile)");
@@ -55,14 +53,14 @@ public final class JwtBearerAuthenticator extends CachingAuthenticator {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("grant_type", GRANT_TYPE);
         params.put("assertion", assertion(Instant.now()));
-        return TokenEndpoint.request(settings.http(), settings.loginHost, params, settings.timeout, "JWT bearer");
+        return settings.request(params, "JWT bearer");
     }
 
     /** The signed assertion: {@code base64url(header).base64url(claims).base64url(signature)}. */
     String assertion(Instant now) {
         Map<String, Object> header = Map.of("alg", "RS256");
         Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("iss", consumerKey);
+        claims.put("iss", settings.consumerKey);
         claims.put("sub", username);
         claims.put("aud", audience);
         claims.put("exp", now.plus(assertionLifetime).getEpochSecond());
@@ -112,24 +110,17 @@ public final class JwtBearerAuthenticator extends CachingAuthenticator {
 
     @Override
     public String toString() {
-        return "JwtBearerAuthenticator[loginHost=" + settings.loginHost + ", consumerKey=" + consumerKey
+        return "JwtBearerAuthenticator[loginHost=" + settings.loginHost + ", consumerKey=" + settings.consumerKey
                 + ", username=" + username + ", audience=" + audience + ", privateKey=***]";
     }
 
     /** Builds a {@link JwtBearerAuthenticator}. */
     public static final class Builder extends OAuthBuilder<Builder> {
-        private String consumerKey;
         private String username;
         private PrivateKey privateKey;
         private String audience;
 
         private Builder() {
-        }
-
-        /** The connected app's consumer key, the JWT's {@code iss}. */
-        public Builder consumerKey(String consumerKey) {
-            this.consumerKey = consumerKey;
-            return this;
         }
 
         /** The user to act as, the JWT's {@code sub}. */

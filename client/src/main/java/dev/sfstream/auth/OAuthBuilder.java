@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The settings every OAuth authenticator builder shares: where to log in, with which HTTP client, and how long a
- * token request may take.
+ * The settings every OAuth authenticator builder shares: the connected app's consumer key, where to log in, with
+ * which HTTP client, and how long a token request may take.
  *
  * @param <B> the concrete builder, so that calls chain
  */
@@ -19,6 +19,12 @@ public abstract class OAuthBuilder<B extends OAuthBuilder<B>> {
     @SuppressWarnings("unchecked")
     private B self() {
         return (B) this;
+    }
+
+    /** The connected app's consumer key (OAuth {@code client_id}; the JWT's {@code iss} in the JWT bearer flow). */
+    public B consumerKey(String consumerKey) {
+        settings.consumerKey = consumerKey;
+        return self();
     }
 
     /** The login URL: production (the default), a My Domain, or any URL such as the emulator's. */

@@ -1,6 +1,5 @@
 package dev.sfstream.auth;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,15 +19,13 @@ import java.util.Map;
  */
 public final class PasswordAuthenticator extends CachingAuthenticator {
     private final OAuthSettings settings;
-    private final String consumerKey;
     private final String consumerSecret;
     private final String username;
     private final String password;
     private final String securityToken;
 
     private PasswordAuthenticator(Builder b) {
-        this.settings = b.settings;
-        this.consumerKey = OAuthSettings.required(b.consumerKey, "consumerKey");
+        this.settings = b.settings.copy();
         this.consumerSecret = OAuthSettings.required(b.consumerSecret, "consumerSecret");
         this.username = OAuthSettings.required(b.username, "username");
         this.password = OAuthSettings.required(b.password, "password");
@@ -41,42 +38,25 @@ public final class PasswordAuthenticator extends CachingAuthenticator {
 
     @Override
     protected AccessToken requestToken() {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("grant_type", "password");
-        params.put("client_id", consumerKey);
-        params.put("client_secret", consumerSecret);
+        Map<String, String> params = settings.grant("password", consumerSecret);
         params.put("username", username);
         params.put("password", password + securityToken);
-        return TokenEndpoint.request(settings.http(), settings.loginHost, params, settings.timeout, "password");
+        return settings.request(params, "password");
     }
 
     @Override
     public String toString() {
-        return "PasswordAuthenticator[loginHost=" + settings.loginHost + ", consumerKey=" + consumerKey
+        return "PasswordAuthenticator[loginHost=" + settings.loginHost + ", consumerKey=" + settings.consumerKey
                 + ", username=" + username + ", consumerSecret=***, password=***, securityToken=***]";
     }
 
     /** Builds a {@link PasswordAuthenticator}; {@link #build()} names any missing setting. */
-    public static final class Builder extends OAuthBuilder<Builder> {
-        private String consumerKey;
-        private String consumerSecret;
+    public static final class Builder extends ClientSecretBuilder<Builder> {
         private String username;
         private String password;
         private String securityToken;
 
         private Builder() {
-        }
-
-        /** The connected app's consumer key (OAuth {@code client_id}). */
-        public Builder consumerKey(String consumerKey) {
-            this.consumerKey = consumerKey;
-            return this;
-        }
-
-        /** The connected app's consumer secret (OAuth {@code client_secret}). */
-        public Builder consumerSecret(String consumerSecret) {
-            this.consumerSecret = consumerSecret;
-            return this;
         }
 
         public Builder username(String username) {

@@ -1,6 +1,5 @@
 package dev.sfstream.auth;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -10,13 +9,11 @@ import java.util.Map;
  */
 public final class RefreshTokenAuthenticator extends CachingAuthenticator {
     private final OAuthSettings settings;
-    private final String consumerKey;
     private final String consumerSecret;
     private final String refreshToken;
 
     private RefreshTokenAuthenticator(Builder b) {
-        this.settings = b.settings;
-        this.consumerKey = OAuthSettings.required(b.consumerKey, "consumerKey");
+        this.settings = b.settings.copy();
         this.consumerSecret = b.consumerSecret;
         this.refreshToken = OAuthSettings.required(b.refreshToken, "refreshToken");
     }
@@ -27,41 +24,29 @@ public final class RefreshTokenAuthenticator extends CachingAuthenticator {
 
     @Override
     protected AccessToken requestToken() {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("grant_type", "refresh_token");
-        params.put("client_id", consumerKey);
-        if (consumerSecret != null && !consumerSecret.isEmpty()) {
-            params.put("client_secret", consumerSecret);
-        }
+        Map<String, String> params = settings.grant("refresh_token", consumerSecret);
         params.put("refresh_token", refreshToken);
         params.put("format", "json");
-        return TokenEndpoint.request(settings.http(), settings.loginHost, params, settings.timeout, "refresh token");
+        return settings.request(params, "refresh token");
     }
 
     @Override
     public String toString() {
-        return "RefreshTokenAuthenticator[loginHost=" + settings.loginHost + ", consumerKey=" + consumerKey
+        return "RefreshTokenAuthenticator[loginHost=" + settings.loginHost + ", consumerKey=" + settings.consumerKey
                 + ", consumerSecret=***, refreshToken=***]";
     }
 
     /** Builds a {@link RefreshTokenAuthenticator}. */
-    public static final class Builder extends OAuthBuilder<Builder> {
-        private String consumerKey;
-        private String consumerSecret;
+    public static final class Builder extends ClientSecretBuilder<Builder> {
         private String refreshToken;
 
         private Builder() {
         }
 
-        public Builder consumerKey(String consumerKey) {
-            this.consumerKey = consumerKey;
-            return this;
-        }
-
-        /** Optional: sent when given. */
+        /** Optional here: sent when given. */
+        @Override
         public Builder consumerSecret(String consumerSecret) {
-            this.consumerSecret = consumerSecret;
-            return this;
+            return super.consumerSecret(consumerSecret);
         }
 
         public Builder refreshToken(String refreshToken) {

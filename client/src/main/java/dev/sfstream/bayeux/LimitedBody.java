@@ -24,10 +24,6 @@ final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
         this.limit = limit;
     }
 
-    static HttpResponse.BodyHandler<byte[]> handler(int limit) {
-        return info -> new LimitedBody(limit);
-    }
-
     @Override
     public CompletionStage<byte[]> getBody() {
         return result;

@@ -26,8 +26,7 @@ class ChangeEventsTest {
 
     @BeforeAll
     static void start() {
-        emulator = Emulator.builder().quiet(true).longPollTimeout(Duration.ofSeconds(2))
-                .reconnectTimeout(Duration.ofSeconds(3)).concurrentClientLimit(100)
+        emulator = FastOrg.fast().concurrentClientLimit(100)
                 .changeDataCapture("Account", "Employee__c").build().start();
     }
 

@@ -43,8 +43,7 @@ class CometDJavaClientTest {
 
     @BeforeAll
     static void start() throws Exception {
-        emulator = Emulator.builder().quiet(true).longPollTimeout(Duration.ofSeconds(2))
-                .reconnectTimeout(Duration.ofSeconds(3)).build().start();
+        emulator = FastOrg.fast().build().start();
         jetty = new HttpClient();
         jetty.start();
         rest = new RawHttp(emulator.url());

@@ -35,8 +35,7 @@ class FaultEndpointsTest {
         if (emulator != null) {
             emulator.close();
         }
-        emulator = builder.quiet(true).longPollTimeout(Duration.ofSeconds(2)).reconnectTimeout(Duration.ofSeconds(3))
-                .build().start();
+        emulator = FastOrg.fast(builder).build().start();
         raw = new RawHttp(emulator.url());
         raw.login();
     }

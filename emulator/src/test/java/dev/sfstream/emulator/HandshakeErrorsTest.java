@@ -24,8 +24,7 @@ class HandshakeErrorsTest {
 
     @BeforeEach
     void start() {
-        emulator = Emulator.builder().quiet(true).longPollTimeout(Duration.ofSeconds(2))
-                .reconnectTimeout(Duration.ofSeconds(3)).concurrentClientLimit(2).build().start();
+        emulator = FastOrg.fast().concurrentClientLimit(2).build().start();
         raw = new RawHttp(emulator.url());
     }
 

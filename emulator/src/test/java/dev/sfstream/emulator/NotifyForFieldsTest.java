@@ -43,8 +43,7 @@ class NotifyForFieldsTest {
 
     @BeforeAll
     static void start() {
-        emulator = Emulator.builder().quiet(true).longPollTimeout(Duration.ofSeconds(2))
-                .reconnectTimeout(Duration.ofSeconds(3)).concurrentClientLimit(200).build().start();
+        emulator = FastOrg.fast().concurrentClientLimit(200).build().start();
         rest = new RawHttp(emulator.url());
         rest.login();
         rest.create("PushTopic", Map.of("Name", "Marker", "ApiVersion", 64.0,

@@ -37,8 +37,7 @@ class ReplayTest {
         if (emulator != null) {
             emulator.close();
         }
-        emulator = builder.quiet(true).longPollTimeout(Duration.ofSeconds(2)).reconnectTimeout(Duration.ofSeconds(3))
-                .build().start();
+        emulator = FastOrg.fast(builder).build().start();
         emulator.create("PushTopic", Map.of("Name", "Leads", "ApiVersion", 64.0,
                 "Query", "SELECT Id, LastName FROM Lead"));
         raw = new RawHttp(emulator.url());

@@ -28,8 +28,7 @@ class SubscribeTest {
 
     @BeforeAll
     static void start() {
-        emulator = Emulator.builder().quiet(true).longPollTimeout(Duration.ofSeconds(2))
-                .reconnectTimeout(Duration.ofSeconds(3)).concurrentClientLimit(100).build().start();
+        emulator = FastOrg.fast().concurrentClientLimit(100).build().start();
         emulator.create("PushTopic", Map.of("Name", "Accounts", "ApiVersion", 64.0,
                 "Query", "SELECT Id, Name, Industry FROM Account WHERE Industry != null"));
         emulator.create("PushTopic", Map.of("Name", "Retired", "ApiVersion", 64.0, "IsActive", false,

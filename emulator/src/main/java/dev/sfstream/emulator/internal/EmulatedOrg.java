@@ -189,29 +189,22 @@ public final class EmulatedOrg {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("CreatedDate", SalesforceTime.event(at));
         payload.put("CreatedById", userId);
-        String schema;
-        if (declared == null) {
-            fields.forEach((k, v) -> {
-                if (!k.equals("attributes")) {
-                    payload.put(k, v);
-                }
-            });
-            schema = Schemas.idOf(type + new TreeMap<>(fields).keySet());
-        } else {
-            for (String field : fields.keySet()) {
-                if (!field.equals("attributes") && declared.field(field) == null) {
-                    throw new DmlException(400, "INVALID_FIELD", "No such column '" + field + "' on sobject of type "
-                            + name);
-                }
-            }
+        if (declared != null) {
             declared.fields().forEach(f -> payload.put(f, null));
-            fields.forEach((k, v) -> {
-                if (!k.equals("attributes")) {
-                    payload.put(declared.field(k), v);
-                }
-            });
-            schema = Schemas.idOf(name + declared.fields());
         }
+        fields.forEach((given, value) -> {
+            if (given.equals("attributes")) {
+                return;
+            }
+            String field = declared == null ? given : declared.field(given);
+            if (field == null) {
+                throw new DmlException(400, "INVALID_FIELD", "No such column '" + given + "' on sobject of type "
+                        + name);
+            }
+            payload.put(field, value);
+        });
+        String schema = Schemas.idOf(declared == null ? type + new TreeMap<>(fields).keySet()
+                : name + declared.fields());
         hub.append(channel, at, replayId -> {
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("EventUuid", uuid);

@@ -61,7 +61,7 @@ public final class EmulatorServer {
         bayeux.setOption(AbstractServerTransport.INTERVAL_OPTION, 0L);
         bayeux.setOption(AbstractServerTransport.MAX_INTERVAL_OPTION, settings.reconnectTimeout().toMillis());
         bayeux.setOption(AbstractServerTransport.META_CONNECT_DELIVERY_OPTION, true);
-        bayeux.setOption(AbstractServerTransport.JSON_CONTEXT_OPTION, "org.cometd.server.JacksonJSONContextServer");
+        bayeux.setOption(AbstractServerTransport.JSON_CONTEXT_OPTION, BayeuxJsonContext.class.getName());
         bayeux.setOption(AbstractHttpTransport.BROWSER_COOKIE_NAME_OPTION, "BAYEUX_BROWSER");
         bayeux.setOption(BayeuxServerImpl.SWEEP_PERIOD_OPTION, 250L);
         bayeux.setSecurityPolicy(streaming);

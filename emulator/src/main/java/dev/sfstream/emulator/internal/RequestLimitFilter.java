@@ -11,9 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * In front of {@code /cometd}: refuses a body over 32,768 bytes with {@code 413 Maximum Request Size Exceeded}
- * (PROTOCOL.md section 1.1), whether it declares its length or comes chunked, accepts a body that is a single
- * message rather than an array, and sets a load-balancer cookie as Salesforce's edge does (1.3), which a client must
- * send back like any other.
+ * (PROTOCOL.md section 1.1), whether it declares its length or comes chunked, and sets a load-balancer cookie as
+ * Salesforce's edge does (1.3), which a client must send back like any other.
  */
 final class RequestLimitFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
@@ -29,39 +28,20 @@ final class RequestLimitFilter extends HttpFilter {
             tooLarge(response);
             return;
         }
-        if ("POST".equals(request.getMethod()) && length != 0) {
+        if (length < 0 && "POST".equals(request.getMethod())) {
             // A chunked body has no Content-Length to check: read it here, at most one byte over the limit.
-            byte[] body = request.getInputStream().readNBytes(length < 0 ? MAX_REQUEST_BYTES + 1 : (int) length);
+            byte[] body = request.getInputStream().readNBytes(MAX_REQUEST_BYTES + 1);
             if (body.length > MAX_REQUEST_BYTES) {
                 tooLarge(response);
                 return;
             }
-            checked = new BufferedBodyRequest(request, asArray(body));
+            checked = new BufferedBodyRequest(request, body);
         }
         if (!hasCookie(request)) {
             response.addHeader("Set-Cookie", LB_COOKIE + "=!" + Long.toHexString(ThreadLocalRandom.current().nextLong())
                     + "; Path=/; SameSite=None");
         }
         chain.doFilter(checked, response);
-    }
-
-    /**
-     * A body that is one Bayeux message, not an array of them, as the array of one that CometD's parser expects:
-     * Bayeux allows both, and Salesforce answers both.
-     */
-    static byte[] asArray(byte[] body) {
-        int i = 0;
-        while (i < body.length && Character.isWhitespace(body[i])) {
-            i++;
-        }
-        if (i == body.length || body[i] != '{') {
-            return body;
-        }
-        byte[] array = new byte[body.length + 2];
-        array[0] = '[';
-        System.arraycopy(body, 0, array, 1, body.length);
-        array[array.length - 1] = ']';
-        return array;
     }
 
     private static void tooLarge(HttpServletResponse response) throws IOException {
