@@ -673,11 +673,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
                 throw new IllegalArgumentException("authenticator is required: PasswordAuthenticator, "
                         + "JwtBearerAuthenticator, ... ");
             }
-            Checks.apiVersion(apiVersion);
-            if (Double.parseDouble(apiVersion) < 37.0) {
-                throw new IllegalArgumentException("apiVersion must be 37.0 or later (durable streaming), got "
-                        + apiVersion);
-            }
+            Checks.streamingApiVersion(apiVersion);
             if (replayNamespace != null && replayNamespace.isBlank()) {
                 throw new IllegalArgumentException("replayNamespace must not be blank");
             }

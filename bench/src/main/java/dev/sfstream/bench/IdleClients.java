@@ -20,6 +20,14 @@ import org.cometd.client.BayeuxClient;
 final class IdleClients {
     /** Heap bytes and threads added by the clients, divided by their number. */
     record Footprint(double heapPerClient, double threadsPerClient, int threadsAdded) {
+        /** Lets the clients settle for 3 s, then measures what {@code count} of them added. */
+        static Footprint since(long heapBefore, int threadsBefore, int count) {
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(3));
+            long heapAfter = heap();
+            int threadsAfter = threads();
+            return new Footprint((heapAfter - heapBefore) / (double) count, (threadsAfter - threadsBefore)
+                    / (double) count, threadsAfter - threadsBefore);
+        }
     }
 
     private IdleClients() {
@@ -45,11 +53,7 @@ final class IdleClients {
                 c.subscribe("/event/Idle__e");
                 clients.add(c);
             }
-            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(3));
-            long heapAfter = heap();
-            int threadsAfter = threads();
-            return new Footprint((heapAfter - heapBefore) / (double) count, (threadsAfter - threadsBefore)
-                    / (double) count, threadsAfter - threadsBefore);
+            return Footprint.since(heapBefore, threadsBefore, count);
         } finally {
             clients.forEach(StreamingClient::close);
         }
@@ -74,11 +78,7 @@ final class IdleClients {
                 subscribed.get(30, TimeUnit.SECONDS);
                 clients.add(c);
             }
-            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(3));
-            long heapAfter = heap();
-            int threadsAfter = threads();
-            return new Footprint((heapAfter - heapBefore) / (double) count, (threadsAfter - threadsBefore)
-                    / (double) count, threadsAfter - threadsBefore);
+            return Footprint.since(heapBefore, threadsBefore, count);
         } finally {
             clients.forEach(c -> c.disconnect(1000));
             jetty.stop();

@@ -37,9 +37,10 @@ final class EmulatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        // Options given explicitly win over the configuration file; the defaults shown in --help are fromOptions'.
         Emulator.Builder builder = EmulatorConfig.fromOptions(config,
-                config == null || parsed.hasMatchedOption("--port") ? port : null,
-                config == null || parsed.hasMatchedOption("--host") ? host : null, data);
+                parsed.hasMatchedOption("--port") ? port : null,
+                parsed.hasMatchedOption("--host") ? host : null, data);
         Emulator emulator = builder.build().start();
         PrintWriter out = spec.commandLine().getOut();
         out.println("sfstream emulator listening on " + emulator.url());

@@ -20,6 +20,19 @@ public final class Checks {
     }
 
     /**
+     * A Streaming API version: {@code 64.0}, and 37.0 or later (durable streaming, replay IDs).
+     *
+     * @throws IllegalArgumentException naming the setting
+     */
+    public static String streamingApiVersion(String value) {
+        apiVersion(value);
+        if (Double.parseDouble(value) < 37.0) {
+            throw new IllegalArgumentException("apiVersion must be 37.0 or later (durable streaming), got " + value);
+        }
+        return value;
+    }
+
+    /**
      * A positive duration.
      *
      * @throws IllegalArgumentException naming the setting

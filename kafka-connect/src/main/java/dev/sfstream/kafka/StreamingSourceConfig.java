@@ -2,6 +2,7 @@ package dev.sfstream.kafka;
 
 import dev.sfstream.ChannelName;
 import dev.sfstream.auth.LoginHost;
+import dev.sfstream.internal.Checks;
 import dev.sfstream.replay.ReplayFallback;
 import dev.sfstream.replay.ReplayFrom;
 import java.time.Duration;
@@ -282,9 +283,10 @@ public final class StreamingSourceConfig extends AbstractConfig {
     private static final class ApiVersionValidator implements ConfigDef.Validator {
         @Override
         public void ensureValid(String name, Object value) {
-            String v = value == null ? "" : value.toString();
-            if (!v.matches("\\d{2,3}\\.0") || Double.parseDouble(v) < 37.0) {
-                throw new ConfigException(name, value, "the API version must look like 64.0 and be 37.0 or later");
+            try {
+                Checks.streamingApiVersion(value == null ? null : value.toString());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
             }
         }
 
