@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
@@ -23,16 +24,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything between the session and the consumer (DESIGN.md "How an event travels"): dedupe by replay ID, the
- * bounded hand-over to the consumer (pull queue, per-channel listener lanes, or a publisher), back-pressure, and
- * commits to the replay store.
+ * Everything between the session and the consumer: dedupe by replay ID, the bounded hand-over to the consumer (pull
+ * queue, per-channel listener lanes, or a publisher), back-pressure, and commits to the replay store.
  *
- * <p>Dedupe: per channel, the highest replay ID handed out in this process; an event at or below it is a
- * duplicate (replay IDs increase per channel) and is dropped, so after a re-handshake that replays from the
- * committed marker the consumer sees nothing twice.
+ * <p>Dedupe: per channel, the replay IDs handed out in this process ({@link SeenReplayIds}); an event handed out
+ * already is dropped, so after a re-handshake that replays from the committed marker the consumer sees nothing
+ * twice.
+ *
+ * <p>Commits: an event is committed only once the consumer finished it: a pulled event when the same thread asks
+ * for the next one (or {@link #commit}), a listener's or subscriber's event when it returns normally. Events are
+ * committed in replay ID order per channel ({@link ChannelCommits}): an event that is not finished (still queued,
+ * being processed, or failed) holds the channel's marker before it. Closing commits nothing more.
  *
  * <p>Back-pressure: {@code outstanding} counts events handed out and not yet finished; at {@code capacity} the
- * session sends no new connect until the consumer catches up. Events already received are never dropped.
+ * session sends no new connect until the consumer catches up. Events already received are never dropped, except
+ * those of a channel the application no longer subscribes ({@link #discard}).
  */
 final class Delivery {
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
@@ -44,13 +50,16 @@ final class Delivery {
     private final Consumer<StreamingException> errorSink;
     private volatile String namespace = "default";
 
-    private final Map<String, Long> handedOut = new ConcurrentHashMap<>();
+    private final Map<String, SeenReplayIds> seen = new ConcurrentHashMap<>();
+    private final Map<String, ChannelCommits> commits = new ConcurrentHashMap<>();
     private final Map<String, Instant> notBefore = new ConcurrentHashMap<>();
     private final Map<String, Route> listeners = new ConcurrentHashMap<>();
+    private final Set<String> discarded = ConcurrentHashMap.newKeySet();
     private final HandOffQueue<Object> pullQueue = new HandOffQueue<>();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicInteger inListeners = new AtomicInteger();
-    private final List<StreamingEvent> pulled = new ArrayList<>();
+    /** The events each consumer thread pulled and has not finished yet: asking for the next one finishes them. */
+    private final ThreadLocal<List<StreamingEvent>> pulled = ThreadLocal.withInitial(ArrayList::new);
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicBoolean publisherTaken = new AtomicBoolean();
@@ -64,6 +73,10 @@ final class Delivery {
 
     /** Marks the end of the pull queue (close or failure). */
     private static final Object END = new Object();
+
+    /** A subscription of a pull channel was lost: the consumer gets the error in order with the events. */
+    private record Lost(StreamingException error) {
+    }
 
     Delivery(ReplayStore store, int capacity, Executor listenerPool, Runnable resume,
             Consumer<StreamingException> errorSink) {
@@ -82,27 +95,59 @@ final class Delivery {
         return namespace;
     }
 
-    /** From now on, drop events of a channel created before {@code since} (a NEW_EVENTS start being recovered). */
+    /**
+     * Drops events of a channel created before {@code since} until the first one created after it arrives: a
+     * NEW_EVENTS start being recovered by a replay of everything retained.
+     */
     void dropCreatedBefore(String channel, Instant since) {
         notBefore.put(channel, since);
     }
 
     /** The highest replay ID of a channel handed out in this process; 0 when none. */
     long handedOut(String channel) {
-        Long id = handedOut.get(channel);
-        return id == null ? 0 : id;
+        SeenReplayIds ids = seen.get(channel);
+        return ids == null ? 0 : ids.highest();
     }
 
     boolean hasRoom() {
         return outstanding.get() < capacity;
     }
 
-    void addListener(String channel, Consumer<StreamingEvent> listener) {
-        listeners.put(channel, new Route(listener, new SerialExecutor(listenerPool)));
+    /** The channel's events go to {@code listener} (or to the pull queue when it is null) from now on. */
+    void route(String channel, Consumer<StreamingEvent> listener) {
+        discarded.remove(channel);
+        if (listener != null) {
+            listeners.put(channel, new Route(listener, new SerialExecutor(listenerPool)));
+        } else {
+            listeners.remove(channel);
+        }
     }
 
-    void removeListener(String channel) {
+    /**
+     * The application no longer subscribes the channel (it unsubscribed, or its subscribe failed): events of it that
+     * still arrive are dropped instead of filling a queue nobody reads, and nothing of it is committed any more.
+     */
+    void discard(String channel) {
+        discarded.add(channel);
         listeners.remove(channel);
+        ChannelCommits c = commits.get(channel);
+        if (c != null) {
+            c.clear();
+        }
+    }
+
+    /**
+     * A confirmed subscription was lost for good (refused when it was renewed). A listener's channel stops; a pull
+     * consumer gets the error from {@code receive} in order with the events, a publisher's subscriber through
+     * {@code onError}.
+     */
+    void lost(String channel, StreamingException error) {
+        boolean hadListener = listeners.containsKey(channel);
+        discard(channel);
+        if (!hadListener) {
+            pullQueue.add(new Lost(error));
+            signalPublisher();
+        }
     }
 
     // ---------------------------------------------------------------- from the session
@@ -115,19 +160,22 @@ final class Delivery {
         for (Message m : messages) {
             StreamingEvent event = StreamingEvent.of(m.json(), now);
             received.incrementAndGet();
-            Instant since = notBefore.isEmpty() ? null : notBefore.get(event.channel());
-            if (since != null && event.createdDate().isBefore(since)) {
+            if (!discarded.isEmpty() && discarded.contains(event.channel())) {
+                LOG.debug("sfstream: dropped {} #{}: the channel is no longer subscribed", event.channel(),
+                        event.replayId());
+                continue;
+            }
+            if (!notBefore.isEmpty() && createdBeforeRecoveredStart(event)) {
                 duplicates.incrementAndGet();
                 continue; // retained before the subscription started: not asked for
             }
             if (event.replayId() > 0) {
-                Long seen = handedOut.get(event.channel());
-                if (seen != null && event.replayId() <= seen) {
+                if (!seen.computeIfAbsent(event.channel(), c -> new SeenReplayIds()).add(event.replayId())) {
                     duplicates.incrementAndGet();
                     LOG.debug("sfstream: dropped {} #{}: already handed out", event.channel(), event.replayId());
                     continue;
                 }
-                handedOut.put(event.channel(), event.replayId());
+                commits.computeIfAbsent(event.channel(), c -> new ChannelCommits()).handedOut(event.replayId());
             }
             outstanding.incrementAndGet();
             Route route = listeners.isEmpty() ? null : listeners.get(event.channel());
@@ -157,6 +205,18 @@ final class Delivery {
         }
     }
 
+    private boolean createdBeforeRecoveredStart(StreamingEvent event) {
+        Instant since = notBefore.get(event.channel());
+        if (since == null) {
+            return false;
+        }
+        if (event.createdDate().isBefore(since)) {
+            return true;
+        }
+        notBefore.remove(event.channel()); // the replay reached the start: later events are all new
+        return false;
+    }
+
     /** A replay gap notice, in order with the channel's events. */
     void gap(ReplayGap gap) {
         StreamingEvent event = StreamingEvent.gap(gap);
@@ -180,15 +240,21 @@ final class Delivery {
 
     private void runListener(Route route, StreamingEvent event) {
         try {
+            if (closed) {
+                return; // queued when the client closed: left uncommitted, delivered again after a restart
+            }
             route.listener().accept(event);
             commit(event);
         } catch (HoldEvent e) {
             LOG.debug("sfstream: {} #{} held uncommitted: {}", event.channel(), event.replayId(), e.getMessage());
         } catch (StreamingException e) {
             errorSink.accept(e);
-        } catch (RuntimeException e) {
-            LOG.error("sfstream: the listener of {} failed on replay ID {}; the event is not committed",
-                    event.channel(), event.replayId(), e);
+        } catch (Throwable e) {
+            // Errors too (a NoClassDefFoundError, a StackOverflowError): the lane must go on with the next events.
+            LOG.error("sfstream: the listener of {} failed on replay ID {}: the channel's replay marker stays before "
+                    + "this event (later events are delivered but not committed past it) until the event is "
+                    + "committed with commit(event); a restart delivers it again", event.channel(), event.replayId(),
+                    e);
         } finally {
             if (inListeners.decrementAndGet() == 0) {
                 synchronized (inListeners) {
@@ -239,10 +305,11 @@ final class Delivery {
             throwIfFailed();
             return Optional.empty();
         }
-        StreamingEvent event = (StreamingEvent) next;
-        synchronized (pulled) {
-            pulled.add(event);
+        if (next instanceof Lost lost) {
+            throw lost.error();
         }
+        StreamingEvent event = (StreamingEvent) next;
+        pulled.get().add(event);
         finished();
         return Optional.of(event);
     }
@@ -251,31 +318,41 @@ final class Delivery {
         return closed || failure != null;
     }
 
-    void commitPulled() {
-        StreamingEvent only = null;
-        List<StreamingEvent> done = null;
-        synchronized (pulled) {
-            if (pulled.isEmpty()) {
-                return;
-            }
-            if (pulled.size() == 1) {
-                only = pulled.get(0);
-            } else {
-                done = new ArrayList<>(pulled);
-            }
-            pulled.clear();
+    /** The calling thread asked for the next event: the events it pulled before are finished. */
+    private void commitPulled() {
+        List<StreamingEvent> done = pulled.get();
+        if (done.isEmpty()) {
+            return;
         }
-        if (only != null) {
-            commit(only);
-        } else {
-            done.forEach(this::commit);
-        }
+        List<StreamingEvent> copy = List.copyOf(done);
+        done.clear();
+        copy.forEach(this::commit);
     }
 
-    /** Stores the event's marker (never backwards); a gap or an event without replay ID is ignored. */
+    /**
+     * The consumer finished an event: its marker is stored (never backwards) once every earlier event of its channel
+     * handed out in this process is finished too. A gap notice or an event without replay ID is ignored. After
+     * {@link #close()} a commit is stored only if the store still takes it.
+     */
     void commit(StreamingEvent event) {
         Optional<ReplayMarker> marker = event.marker();
-        marker.ifPresent(m -> store.put(namespace, event.channel(), m));
+        if (marker.isEmpty()) {
+            return;
+        }
+        ChannelCommits channel = commits.get(event.channel());
+        Optional<ReplayMarker> reached = channel == null ? marker : channel.finished(marker.get());
+        if (reached.isEmpty()) {
+            return;
+        }
+        try {
+            store.put(namespace, event.channel(), reached.get());
+        } catch (ReplayStoreException e) {
+            if (!closed) {
+                throw e;
+            }
+            LOG.debug("sfstream: {} #{} finished after close; the store no longer takes it: {}", event.channel(),
+                    event.replayId(), e.getMessage());
+        }
     }
 
     private void throwIfFailed() {
@@ -350,10 +427,12 @@ final class Delivery {
                 if (next == null) {
                     return;
                 }
-                if (next == END) {
-                    pullQueue.add(END);
+                if (next == END || next instanceof Lost) {
+                    if (next == END) {
+                        pullQueue.add(END);
+                    }
                     completed = true;
-                    StreamingException f = failure;
+                    StreamingException f = next instanceof Lost lost ? lost.error() : failure;
                     if (f != null) {
                         subscriber.onError(f);
                     } else {
@@ -366,9 +445,10 @@ final class Delivery {
                 try {
                     subscriber.onNext(event);
                     commit(event);
-                } catch (RuntimeException e) {
-                    LOG.error("sfstream: the events() subscriber failed on {} #{}; the event is not committed",
-                            event.channel(), event.replayId(), e);
+                } catch (Throwable e) {
+                    LOG.error("sfstream: the events() subscriber failed on {} #{}: the channel's replay marker stays "
+                            + "before this event; a restart delivers it again", event.channel(), event.replayId(),
+                            e);
                 } finally {
                     finished();
                 }
@@ -384,9 +464,12 @@ final class Delivery {
         end();
     }
 
+    /**
+     * Ends delivery. Commits nothing: events pulled and not finished stay uncommitted (a consumer that failed on its
+     * event, or is still processing it when a shutdown hook closes the client, gets it again after a restart).
+     */
     void close() {
         closed = true;
-        commitPulled();
         end();
     }
 

@@ -4,15 +4,12 @@ import dev.sfstream.auth.AccessToken;
 import dev.sfstream.auth.Authenticator;
 import dev.sfstream.bayeux.BayeuxSession;
 import dev.sfstream.bayeux.Message;
-import dev.sfstream.internal.Checks;
 import dev.sfstream.internal.Shared;
 import dev.sfstream.replay.ReplayFallback;
 import dev.sfstream.replay.ReplayFrom;
-import dev.sfstream.replay.ReplayMarker;
 import dev.sfstream.replay.ReplayStore;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +17,11 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -49,11 +46,16 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Delivery contract</h2>
  * <ul>
- *   <li>A pulled event ({@link #receive(Duration)}, the iterator) is committed when the consumer asks for the next
- *       one, or earlier by {@link #commit(StreamingEvent)}; a listener's event when the listener returns normally;
- *       an {@link #events()} subscriber's event when {@code onNext} returns normally. Committing stores the
- *       channel's {@link ReplayMarker} (replay ID and created date) in the {@link ReplayStore}; markers never move
- *       backwards.</li>
+ *   <li>An event is committed only once the consumer finished it: a pulled event ({@link #receive(Duration)}, the
+ *       iterator) when the same thread asks for the next one, or by {@link #commit(StreamingEvent)}; a listener's
+ *       event when the listener returns normally; an {@link #events()} subscriber's event when {@code onNext}
+ *       returns normally. {@link #close()} commits nothing more: an event pulled and not finished, because the
+ *       consumer failed on it or was still at it, comes again after a restart.</li>
+ *   <li>Committing stores the channel's {@link dev.sfstream.replay.ReplayMarker} (replay ID and created date) in the
+ *       {@link ReplayStore}, in order: an event's marker is stored once every earlier event of its channel handed
+ *       out in this process is finished too. A listener (or subscriber) that throws leaves its event unfinished:
+ *       the channel's marker stays before it while later events are still delivered, until the event is committed
+ *       explicitly; a restart delivers it (and what followed) again. Markers never move backwards.</li>
  *   <li>After a re-handshake the client subscribes again from the committed markers and drops every event it
  *       already handed out in this process (by channel and replay ID): within one process the consumer sees each
  *       event once.</li>
@@ -62,50 +64,49 @@ import org.slf4j.LoggerFactory;
  *       channel and ID, and the consumer receives a {@link ReplayGap} notice ({@link StreamingEvent#isReplayGap()})
  *       in order with the channel's events.</li>
  *   <li>Failures heal (re-authentication, re-handshake, backoff) or reach the consumer: {@link #receive} and the
- *       iterator throw the {@link StreamingException}, a {@link ConnectionListener} is told.</li>
+ *       iterator throw the {@link StreamingException}, a {@link ConnectionListener} is told. A subscription refused
+ *       when it is renewed after a re-handshake (a deleted PushTopic) is such a failure: {@link #receive} throws
+ *       its {@link SubscriptionException} once, in order with the events.</li>
  * </ul>
  *
  * <h2>Threads</h2>
  * The protocol runs on a serial lane over sfstream's shared worker pool, and HTTP is asynchronous: an idle client
  * holds no thread, and many clients in one JVM share the same few threads and one HTTP client. Listeners run on
  * per-channel serial lanes of the same pool: one channel's events in order, channels concurrently. All methods are
- * thread-safe. {@link #close()} stops everything the client started.
+ * thread-safe; several threads may pull, each finishing its own events by asking for its next one. {@link #close()}
+ * stops everything the client started.
  */
 public final class StreamingClient implements AutoCloseable, Iterable<StreamingEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(StreamingClient.class);
 
-    private final Builder config;
+    private final ClientSettings settings;
     private final Authenticator authenticator;
     private final ReplayStore store;
     private final Delivery delivery;
+    private final ReplayStarts starts;
     private final BayeuxSession session;
     private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
-    private final Map<String, Fallback> fallbacks = new ConcurrentHashMap<>();
-    private final java.util.Set<String> subscribedOnce = ConcurrentHashMap.newKeySet();
-    private final Map<String, Instant> subscribedAt = new ConcurrentHashMap<>();
-    private final Map<String, ReplayFrom> channelStarts = new ConcurrentHashMap<>();
-
-    /** A fallback in force for a channel until a commit moves its marker past the refused ID. */
-    private record Fallback(long start, long refusedReplayId) {
-    }
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile ConnectionState state = ConnectionState.NEW;
     private volatile long handshakes;
     private volatile long reconnects;
 
-    private StreamingClient(Builder b) {
-        this.config = b;
-        this.authenticator = b.authenticator;
-        this.store = b.replayStore != null ? b.replayStore : ReplayStore.inMemory();
-        if (b.connectionListener != null) {
-            connectionListeners.add(b.connectionListener);
+    private StreamingClient(ClientSettings s) {
+        this.settings = s;
+        this.authenticator = s.authenticator();
+        this.store = s.replayStore() != null ? s.replayStore() : ReplayStore.inMemory();
+        if (s.connectionListener() != null) {
+            connectionListeners.add(s.connectionListener());
         }
-        HttpClient http = b.httpClient != null ? b.httpClient : Shared.httpClient();
-        Executor listenerPool = b.listenerExecutor != null ? b.listenerExecutor : Shared.workers();
+        HttpClient http = s.httpClient() != null ? s.httpClient() : Shared.httpClient();
+        Executor listenerPool = s.listenerExecutor() != null ? s.listenerExecutor() : Shared.workers();
         BayeuxSession[] holder = new BayeuxSession[1];
-        this.delivery = new Delivery(store, b.queueCapacity, listenerPool, () -> holder[0].resume(), this::report);
-        this.session = new BayeuxSession(authenticator, new BayeuxSession.Settings(b.apiVersion,
-                b.connectionTimeout, b.requestTimeout, Duration.ofSeconds(15), b.handshakeMinInterval,
-                b.backoffInitial, b.backoffMax, b.maxMessageSize), new SessionHandler(), http);
+        this.delivery = new Delivery(store, s.queueCapacity(), listenerPool, () -> holder[0].resume(), this::report);
+        this.starts = new ReplayStarts(store, delivery, s);
+        this.session = new BayeuxSession(authenticator, new BayeuxSession.Settings(s.apiVersion(),
+                s.connectionTimeout(), s.requestTimeout(), ClientSettings.CONNECT_MARGIN, s.handshakeMinInterval(),
+                s.backoffInitial(), s.backoffMax(), s.maxMessageSize()), new SessionHandler(), http);
         holder[0] = session;
     }
 
@@ -124,9 +125,9 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
      */
     public StreamingClient open() {
         AccessToken token = authenticator.token();
-        delivery.namespace(config.replayNamespace != null ? config.replayNamespace
+        delivery.namespace(settings.replayNamespace() != null ? settings.replayNamespace()
                 : token.orgId() != null ? token.orgId() : "default");
-        await(session.open(), config.openTimeout, "opening the connection to " + token.instanceUrl());
+        await(session.open(), settings.openTimeout(), "opening the connection to " + token.instanceUrl());
         return this;
     }
 
@@ -136,36 +137,48 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
     }
 
     /**
-     * Stops fetching, lets running listeners finish (up to the close timeout), commits what the consumer finished,
-     * disconnects, and flushes the replay store (closing it when the client created it).
+     * Stops fetching, lets running and queued listeners finish (up to the close timeout), disconnects, and flushes
+     * the replay store (closing it when the client created it). Commits nothing that the consumer did not finish.
+     * Also after the client gave up on a fatal error. A second call waits for the first one to end.
      */
     @Override
     public void close() {
-        if (state == ConnectionState.CLOSED && delivery.isEnded()) {
+        if (!closing.compareAndSet(false, true)) {
+            try {
+                closed.get(settings.closeTimeout().multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("sfstream: waited for another close(): {}", e.toString());
+            }
             return;
         }
         try {
-            session.close().get(config.closeTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            session.close().get(settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             LOG.debug("sfstream: disconnect did not complete: {}", e.toString());
         }
         try {
-            if (!delivery.awaitListeners(config.closeTimeout)) {
-                LOG.warn("sfstream: listeners still running after {} s; closing anyway",
-                        config.closeTimeout.toSeconds());
+            if (!delivery.awaitListeners(settings.closeTimeout())) {
+                LOG.warn("sfstream: listeners still running after {} s; closing anyway (what they finish from now "
+                        + "on is committed only if the store still takes it)", settings.closeTimeout().toSeconds());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         delivery.close();
-        if (config.replayStore == null) {
-            store.close();
-        } else {
-            store.flush();
+        try {
+            if (settings.replayStore() == null) {
+                store.close();
+            } else {
+                store.flush();
+            }
+        } finally {
+            setState(ConnectionState.CLOSED, "closed");
+            closed.complete(null);
         }
-        setState(ConnectionState.CLOSED, "closed");
     }
 
     // ---------------------------------------------------------------- subscriptions
@@ -173,33 +186,25 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
     /**
      * Subscribes to a channel; its events go to {@link #receive(Duration)}, the iterator or {@link #events()}.
      * Returns once Salesforce confirmed. The start is the committed marker, else the configured {@link ReplayFrom}.
+     * When it fails (refused, timed out), the channel is not subscribed: nothing of it arrives later.
      *
      * @throws IllegalArgumentException when the channel name is not valid, saying what is expected
      * @throws SubscriptionException naming the channel, when Salesforce refuses it
+     * @throws ReplayStoreException when the channel's marker cannot be read from the store
      */
     public Subscription subscribe(String channel) {
-        ChannelName name = ChannelName.of(channel);
-        await(session.subscribe(name), config.requestTimeout.plus(config.requestTimeout), "subscribing to " + name);
-        return new Subscription(this, name);
+        return subscribe(ChannelName.of(channel), null, null);
     }
 
     /**
      * Subscribes and hands the channel's events to {@code listener}, in order, on a client-owned thread. An event is
-     * committed when the listener returns normally; when it throws, the error is logged and the event is not
-     * committed (use {@code dev.sfstream.service.StreamingService} for retries and an error policy).
+     * committed when the listener returns normally. When it throws, the error is logged and the event stays
+     * uncommitted: the channel's marker stays before it (later events are still delivered, and committed once the
+     * failed event is committed with {@link #commit}), so a restart delivers it again. For retries and an error
+     * policy use {@code dev.sfstream.service.StreamingService}.
      */
     public Subscription subscribe(String channel, Consumer<StreamingEvent> listener) {
-        Objects.requireNonNull(listener, "listener");
-        ChannelName name = ChannelName.of(channel);
-        delivery.addListener(name.value(), listener);
-        try {
-            await(session.subscribe(name), config.requestTimeout.plus(config.requestTimeout), "subscribing to "
-                    + name);
-        } catch (RuntimeException e) {
-            delivery.removeListener(name.value());
-            throw e;
-        }
-        return new Subscription(this, name);
+        return subscribe(ChannelName.of(channel), null, Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -207,30 +212,52 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
      * of the client's {@code replayFrom}).
      */
     public Subscription subscribe(String channel, ReplayFrom whenNoMarker, Consumer<StreamingEvent> listener) {
-        Objects.requireNonNull(whenNoMarker, "whenNoMarker");
-        channelStarts.put(ChannelName.of(channel).value(), whenNoMarker);
-        return subscribe(channel, listener);
+        return subscribe(ChannelName.of(channel), Objects.requireNonNull(whenNoMarker, "whenNoMarker"),
+                Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Unsubscribes from a channel (as subscribed, filter included). */
+    private Subscription subscribe(ChannelName name, ReplayFrom whenNoMarker, Consumer<StreamingEvent> listener) {
+        delivery.route(name.value(), listener);
+        try {
+            starts.load(name, whenNoMarker);
+            await(session.subscribe(name), settings.subscribeTimeout(), "subscribing to " + name);
+        } catch (RuntimeException e) {
+            abandon(name.value());
+            throw e;
+        }
+        return new Subscription(this, name);
+    }
+
+    /** A subscribe failed: the session must not keep (and later confirm) a subscription nobody consumes. */
+    private void abandon(String channel) {
+        delivery.discard(channel);
+        session.unsubscribe(channel).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.debug("sfstream: dropping the failed subscription to {}: {}", channel, e.toString());
+            }
+        });
+    }
+
+    /** Unsubscribes from a channel (as subscribed, filter included); its events still in flight are dropped. */
     public void unsubscribe(String channel) {
-        await(session.unsubscribe(channel), config.requestTimeout.plus(Duration.ofSeconds(1)), "unsubscribing from "
-                + channel);
-        delivery.removeListener(channel);
+        await(session.unsubscribe(channel), settings.requestTimeout().plus(Duration.ofSeconds(1)),
+                "unsubscribing from " + channel);
+        delivery.discard(channel);
     }
 
     /** The channels subscribed, in subscription order. */
     public List<String> subscriptions() {
-        return await(session.subscriptions(), config.requestTimeout, "listing subscriptions");
+        return await(session.subscriptions(), settings.requestTimeout(), "listing subscriptions");
     }
 
     // ---------------------------------------------------------------- consuming
 
     /**
-     * The next event, waiting at most {@code timeout}; empty when none came. Asking for the next event commits the
-     * ones this method returned before.
+     * The next event, waiting at most {@code timeout}; empty when none came. Asking for the next event finishes (and
+     * so commits) the ones this thread received before.
      *
-     * @throws StreamingException when the client gave up (after the events already received)
+     * @throws StreamingException when the client gave up (after the events already received), or once for a
+     *     subscription lost for good
      */
     public Optional<StreamingEvent> receive(Duration timeout) {
         try {
@@ -243,7 +270,8 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
 
     /**
      * A blocking iterator over the events that have no listener; it ends when the client is closed, and throws the
-     * {@link StreamingException} when the client gave up. Moving to the next event commits the previous one.
+     * {@link StreamingException} when the client gave up. Moving to the next event commits the previous one; an
+     * event the loop did not finish (it threw, or broke out) is not committed.
      */
     @Override
     public Iterator<StreamingEvent> iterator() {
@@ -283,7 +311,10 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
         return delivery.publisher();
     }
 
-    /** Commits an event now instead of when the next one is asked for. A gap notice is ignored. */
+    /**
+     * Finishes an event now instead of when the next one is asked for; its marker is stored once every earlier event
+     * of its channel is finished. Also releases an event a listener failed on. A gap notice is ignored.
+     */
     public void commit(StreamingEvent event) {
         delivery.commit(Objects.requireNonNull(event, "event"));
     }
@@ -336,7 +367,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
 
     /** The configured API version. */
     public String apiVersion() {
-        return config.apiVersion;
+        return settings.apiVersion();
     }
 
     // ---------------------------------------------------------------- internals
@@ -367,7 +398,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
 
     private static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
         try {
-            return future.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransportException("interrupted while " + what, e);
@@ -412,81 +443,25 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
             }
         }
 
-        /**
-         * Where a (re)subscription starts. The first subscription of a channel in this process starts from
-         * {@code startFrom} when set, else the committed marker, else {@code replayFrom}. A re-subscription (after a
-         * re-handshake) starts from the later of the committed marker and the last event handed out: everything up
-         * to that is either committed or already in this process, so nothing is lost and nothing comes twice.
-         */
         @Override
         public long replayStart(ChannelName channel) {
-            String ch = channel.value();
-            boolean first = subscribedOnce.add(ch);
-            if (first && config.startFrom != null) {
-                return config.startFrom.value();
-            }
-            Optional<ReplayMarker> marker = store.get(delivery.namespace(), ch);
-            long committed = marker.map(ReplayMarker::replayId).orElse(0L);
-            Fallback fallback = fallbacks.get(ch);
-            if (fallback != null) {
-                if (Math.max(committed, delivery.handedOut(ch)) <= fallback.refusedReplayId()) {
-                    return fallback.start();
-                }
-                fallbacks.remove(ch);
-            }
-            long position = Math.max(committed, delivery.handedOut(ch));
-            if (!first && position > 0) {
-                return position;
-            }
-            Instant since = subscribedAt.get(ch);
-            if (!first && since != null) {
-                // Subscribed for new events and nothing came before the session broke: there is no replay ID to
-                // resume from, so ask for everything retained and drop what was created before the subscription.
-                delivery.dropCreatedBefore(ch, since);
-                return ReplayFrom.ALL_EVENTS.value();
-            }
-            if (marker.isEmpty()) {
-                return channelStarts.getOrDefault(ch, config.replayFrom).value();
-            }
-            ReplayMarker m = marker.get();
-            Duration maxAge = config.markerMaxAge.get(channel.kind());
-            if (m.createdDate().isBefore(Instant.now().minus(maxAge))) {
-                return applyFallback(channel, m.replayId(), "the stored marker (created " + m.createdDate()
-                        + ") is older than the retention window of " + maxAge.toMinutes() / 60.0 + " h");
-            }
-            return m.replayId();
+            return starts.start(channel);
         }
 
         @Override
-        public void onSubscribed(ChannelName channel, long sentReplay, Instant serverTime) {
-            if (sentReplay == ReplayFrom.NEW_EVENTS.value() && serverTime != null) {
-                // The server's Date header has whole seconds: a second of margin keeps every event created after.
-                subscribedAt.putIfAbsent(channel.value(), serverTime.minusSeconds(1));
-            }
+        public void onSubscribed(ChannelName channel, long sentReplay, java.time.Instant serverTime) {
+            starts.subscribed(channel, sentReplay, serverTime);
         }
 
         @Override
         public void onReplayRefused(ChannelName channel, long refusedReplayId) {
-            applyFallback(channel, refusedReplayId, "Salesforce refused the replay ID");
-        }
-
-        private long applyFallback(ChannelName channel, long refused, String reason) {
-            ReplayFallback fallback = config.replayFallback;
-            if (fallback == ReplayFallback.FAIL) {
-                throw new ReplayIdInvalidException(channel.value(), refused, "cannot resume " + channel
-                        + " from replay ID " + refused + ": " + reason + "; the replay fallback is FAIL");
-            }
-            long start = fallback == ReplayFallback.NEW_EVENTS ? -1 : -2;
-            LOG.warn("sfstream: cannot resume {} from replay ID {} ({}); resuming from {}", channel, refused, reason,
-                    fallback == ReplayFallback.NEW_EVENTS ? "new events only" : "all retained events");
-            fallbacks.put(channel.value(), new Fallback(start, refused));
-            delivery.gap(new ReplayGap(channel.value(), refused, fallback, reason));
-            return start;
+            starts.refused(channel, refusedReplayId);
         }
 
         @Override
         public void onSubscriptionLost(ChannelName channel, StreamingException error) {
             LOG.error("sfstream: lost the subscription to {}: {}", channel, error.getMessage());
+            delivery.lost(channel.value(), error);
             report(error);
         }
 
@@ -507,30 +482,26 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
      * names the one that is wrong.
      */
     public static final class Builder {
-        private Authenticator authenticator;
-        private String apiVersion = "64.0";
-        private ReplayStore replayStore;
-        private String replayNamespace;
-        private ReplayFrom replayFrom = ReplayFrom.NEW_EVENTS;
-        private ReplayFrom startFrom;
-        private ReplayFallback replayFallback = ReplayFallback.ALL_EVENTS;
-        private final Map<ChannelName.Kind, Duration> markerMaxAge = new ConcurrentHashMap<>(Map.of(
-                ChannelName.Kind.PUSH_TOPIC, Duration.ofMinutes(23 * 60 + 30),
-                ChannelName.Kind.GENERIC, Duration.ofMinutes(23 * 60 + 30),
-                ChannelName.Kind.PLATFORM_EVENT, Duration.ofMinutes(71 * 60 + 30),
-                ChannelName.Kind.CHANGE_EVENT, Duration.ofMinutes(71 * 60 + 30)));
-        private int queueCapacity = 1_000;
-        private int maxMessageSize = 10 * 1024 * 1024;
-        private Duration connectionTimeout = Duration.ofMinutes(10);
-        private Duration requestTimeout = Duration.ofSeconds(30);
-        private Duration openTimeout = Duration.ofSeconds(60);
-        private Duration closeTimeout = Duration.ofSeconds(10);
-        private Duration handshakeMinInterval = Duration.ofSeconds(1);
-        private Duration backoffInitial = Duration.ofMillis(500);
-        private Duration backoffMax = Duration.ofSeconds(30);
-        private HttpClient httpClient;
-        private Executor listenerExecutor;
-        private ConnectionListener connectionListener;
+        Authenticator authenticator;
+        String apiVersion = ClientSettings.DEFAULT_API_VERSION;
+        ReplayStore replayStore;
+        String replayNamespace;
+        ReplayFrom replayFrom = ClientSettings.DEFAULT_REPLAY_FROM;
+        ReplayFrom startFrom;
+        ReplayFallback replayFallback = ClientSettings.DEFAULT_REPLAY_FALLBACK;
+        final Map<ChannelName.Kind, Duration> markerMaxAge = ClientSettings.defaultMarkerMaxAge();
+        int queueCapacity = ClientSettings.DEFAULT_QUEUE_CAPACITY;
+        int maxMessageSize = ClientSettings.DEFAULT_MAX_MESSAGE_SIZE;
+        Duration connectionTimeout = ClientSettings.DEFAULT_CONNECTION_TIMEOUT;
+        Duration requestTimeout = ClientSettings.DEFAULT_REQUEST_TIMEOUT;
+        Duration openTimeout = ClientSettings.DEFAULT_OPEN_TIMEOUT;
+        Duration closeTimeout = ClientSettings.DEFAULT_CLOSE_TIMEOUT;
+        Duration handshakeMinInterval = ClientSettings.DEFAULT_HANDSHAKE_MIN_INTERVAL;
+        Duration backoffInitial = ClientSettings.DEFAULT_BACKOFF_INITIAL;
+        Duration backoffMax = ClientSettings.DEFAULT_BACKOFF_MAX;
+        HttpClient httpClient;
+        Executor listenerExecutor;
+        ConnectionListener connectionListener;
 
         private Builder() {
         }
@@ -669,41 +640,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
          * @throws IllegalArgumentException naming the setting that is wrong
          */
         public StreamingClient build() {
-            if (authenticator == null) {
-                throw new IllegalArgumentException("authenticator is required: PasswordAuthenticator, "
-                        + "JwtBearerAuthenticator, ... ");
-            }
-            Checks.streamingApiVersion(apiVersion);
-            if (replayNamespace != null && replayNamespace.isBlank()) {
-                throw new IllegalArgumentException("replayNamespace must not be blank");
-            }
-            Objects.requireNonNull(replayFrom, "replayFrom");
-            Objects.requireNonNull(replayFallback, "replayFallback");
-            markerMaxAge.forEach((k, d) -> positive("markerMaxAge(" + k + ")", d));
-            if (queueCapacity < 1) {
-                throw new IllegalArgumentException("queueCapacity must be 1 or more, got " + queueCapacity);
-            }
-            if (maxMessageSize < 1024) {
-                throw new IllegalArgumentException("maxMessageSize must be at least 1024 bytes, got "
-                        + maxMessageSize);
-            }
-            positive("connectionTimeout", connectionTimeout);
-            positive("requestTimeout", requestTimeout);
-            positive("openTimeout", openTimeout);
-            positive("closeTimeout", closeTimeout);
-            if (handshakeMinInterval == null || handshakeMinInterval.isNegative()) {
-                throw new IllegalArgumentException("handshakeMinInterval must be 0 or more");
-            }
-            positive("backoff initial", backoffInitial);
-            positive("backoff max", backoffMax);
-            if (backoffMax.compareTo(backoffInitial) < 0) {
-                throw new IllegalArgumentException("backoff max must be at least backoff initial");
-            }
-            return new StreamingClient(this);
-        }
-
-        private static void positive(String name, Duration d) {
-            Checks.positive(name, d);
+            return new StreamingClient(ClientSettings.of(this));
         }
 
         @Override
@@ -716,7 +653,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
 
     @Override
     public String toString() {
-        return "StreamingClient[" + state + ", apiVersion=" + config.apiVersion + ", authenticator=" + authenticator
-                + "]";
+        return "StreamingClient[" + state + ", apiVersion=" + settings.apiVersion() + ", authenticator="
+                + authenticator + "]";
     }
 }

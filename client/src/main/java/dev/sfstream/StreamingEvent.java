@@ -54,15 +54,18 @@ public final class StreamingEvent {
     private Instant readCreatedDate() {
         JsonNode data = json.path("data");
         Instant created = instant(data.path("event").path("createdDate"));
-        if (created == null) {
-            created = instant(data.path("payload").path("CreatedDate"));
+        if (created != null) {
+            return created;
         }
-        if (created == null) {
-            JsonNode commit = data.path("payload").path("ChangeEventHeader").path("commitTimestamp");
-            if (commit.canConvertToLong()) {
-                created = Instant.ofEpochMilli(commit.asLong());
-            }
+        JsonNode payload = data.path("payload");
+        JsonNode header = payload.path("ChangeEventHeader");
+        if (header.isObject()) {
+            // A change event's payload holds the record's own fields: its CreatedDate is when the record was made
+            // (years ago for an undeleted record), not when the change was committed.
+            JsonNode commit = header.path("commitTimestamp");
+            return commit.canConvertToLong() ? Instant.ofEpochMilli(commit.asLong()) : received;
         }
+        created = instant(payload.path("CreatedDate"));
         return created == null ? received : created;
     }
 
@@ -107,8 +110,10 @@ public final class StreamingEvent {
     }
 
     /**
-     * When the event was created: {@code data.event.createdDate}, else the platform event's {@code CreatedDate},
-     * else the change event's {@code commitTimestamp}, else when it was received.
+     * When the event was created: {@code data.event.createdDate}; else, for a change event, its header's
+     * {@code commitTimestamp} (never the record's own {@code CreatedDate}); else the platform event's
+     * {@code CreatedDate}; else when it was received. Replay markers carry it, to tell a marker that fell out of
+     * the retention window.
      */
     public Instant createdDate() {
         Instant c = createdDate;

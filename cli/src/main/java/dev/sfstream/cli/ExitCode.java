@@ -19,6 +19,8 @@ final class ExitCode {
     static final int AUTHENTICATION = 3;
     /** The server or the network failed. */
     static final int SERVER = 4;
+    /** Standard output could not be written (the reader of a pipe went away); nothing unwritten was committed. */
+    static final int OUTPUT = 5;
 
     static final String HELP = """
             Exit codes:
@@ -26,7 +28,9 @@ final class ExitCode {
               1  refused (an invalid query, a channel that does not exist, a record Salesforce rejects)
               2  usage (an unknown option, a missing argument, a bad value)
               3  authentication failed
-              4  server or network error""";
+              4  server or network error
+              5  standard output could not be written (the reader of a pipe exited);
+                 events not written are not committed""";
 
     private ExitCode() {
     }

@@ -120,7 +120,15 @@ final class ListenCommand implements Callable<Integer> {
                 out.println(format.equals("pretty")
                         ? Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(e.json())
                         : Json.MAPPER.writeValueAsString(e.json()));
-                out.flush();
+                if (!written(out)) {
+                    // Stop before the next receive, which would commit this event: it never reached the reader.
+                    status.done();
+                    err.println("sfstream: cannot write to standard output (did the reader of the pipe exit?); "
+                            + "stopping. " + e.channel() + " #" + e.replayId() + " and later events are not "
+                            + "committed: the next listen with the same store starts with them");
+                    err.flush();
+                    return ExitCode.OUTPUT;
+                }
                 seen++;
             }
             status.done();
@@ -135,6 +143,15 @@ final class ListenCommand implements Callable<Integer> {
             }
             main.set(null);
         }
+    }
+
+    /**
+     * Flushes and tells whether everything printed so far was written. Both {@link PrintWriter} and the
+     * {@code System.out} it may wrap swallow I/O errors (a closed pipe) and only remember them.
+     */
+    static boolean written(PrintWriter out) {
+        out.flush();
+        return !out.checkError() && !System.out.checkError();
     }
 
     /** The status line on stderr (only in a terminal): connection state, reconnects, events per second. */

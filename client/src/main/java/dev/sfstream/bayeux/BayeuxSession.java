@@ -229,20 +229,26 @@ public final class BayeuxSession {
                 result.complete(null);
                 return;
             }
-            ObjectNode m = message(MetaChannel.UNSUBSCRIBE);
-            m.put("clientId", clientId);
-            m.put("subscription", channel);
-            post(m, settings.requestTimeout()).whenComplete((response, err) -> lane.execute(() -> {
-                if (response != null) {
-                    deliverEvents(response.messages());
-                }
-                if (err != null) {
-                    LOG.warn("sfstream: unsubscribe from {} got no answer: {}", channel, err.getMessage());
-                }
-                result.complete(null);
-            }));
+            sendUnsubscribe(channel).whenComplete((v, e) -> result.complete(null));
         });
         return result;
+    }
+
+    private CompletableFuture<Void> sendUnsubscribe(String channel) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ObjectNode m = message(MetaChannel.UNSUBSCRIBE);
+        m.put("clientId", clientId);
+        m.put("subscription", channel);
+        post(m, settings.requestTimeout()).whenComplete((response, err) -> lane.execute(() -> {
+            if (response != null) {
+                deliverEvents(response.messages());
+            }
+            if (err != null) {
+                LOG.warn("sfstream: unsubscribe from {} got no answer: {}", channel, err.getMessage());
+            }
+            done.complete(null);
+        }));
+        return done;
     }
 
     /** The channels subscribed (confirmed or pending), in subscription order. */
@@ -532,8 +538,13 @@ public final class BayeuxSession {
         long replay;
         try {
             replay = handler.replayStart(sub.channel);
-        } catch (ReplayIdInvalidException e) {
+        } catch (StreamingException e) {
             lose(sub, e);
+            return;
+        } catch (RuntimeException e) {
+            // Never out of the lane: a subscription the server does not have must not look subscribed.
+            lose(sub, new SubscriptionException(sub.channel.value(), "cannot subscribe to " + sub.channel
+                    + ": deciding where it starts failed: " + e, e));
             return;
         }
         sub.sentReplay = replay;
@@ -553,8 +564,16 @@ public final class BayeuxSession {
         if (msgs != null) {
             deliverEvents(msgs);
         }
-        if (state == State.CLOSED || gen != generation || subscriptions.get(sub.channel.value()) != sub) {
+        if (state == State.CLOSED || gen != generation) {
             return; // a newer handshake sends it again
+        }
+        if (subscriptions.get(sub.channel.value()) != sub) {
+            // Given up (unsubscribed) while the request was out: the server must not keep a subscription nobody has.
+            Message late = err == null ? find(msgs, MetaChannel.SUBSCRIBE) : null;
+            if (late != null && late.successful() && !subscriptions.containsKey(sub.channel.value())) {
+                sendUnsubscribe(sub.channel.value());
+            }
+            return;
         }
         if (err != null) {
             transportFailed("subscribe to " + sub.channel, err, () -> {

@@ -37,10 +37,11 @@ import org.slf4j.LoggerFactory;
  *   <li>every write is atomic: a temporary file is written and fsynced, moved over the store with an atomic rename,
  *       and the directory is fsynced, so a crash leaves either the old or the new file, never half of one;</li>
  *   <li>commits are grouped: a put marks the store dirty and one write follows within the commit interval (100 ms
- *       by default), so a busy stream costs at most one fsync per interval; {@link #flush()} and {@link #close()}
- *       write at once;</li>
- *   <li>one process at a time: the store holds an exclusive lock on {@code <file>.lock}; a second process (or a
- *       second store on the same file in this JVM) gets a {@link ReplayStoreException} saying so;</li>
+ *       by default), on a worker thread, so a busy stream costs at most one fsync per interval and a slow disk
+ *       delays no timer; {@link #flush()} and {@link #close()} write at once;</li>
+ *   <li>one process at a time: the store holds an exclusive lock on {@code <file>.lock} (of the file's real path,
+ *       so a symbolic link shares its target's lock); a second process, or a second store on the same file in this
+ *       JVM, gets a {@link ReplayStoreException} saying so, and the first keeps its lock;</li>
  *   <li>the file and its lock are created readable by their owner only;</li>
  *   <li>a corrupt or unreadable file is reported with its path and what is wrong, and left as it is: never reset.</li>
  * </ul>
@@ -49,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class FileReplayStore implements ReplayStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileReplayStore.class);
     static final String FORMAT = "sfstream-replay/1";
+    /** The real paths of the stores open in this JVM. */
+    private static final java.util.Set<Path> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final Path path;
     private final Duration commitInterval;
@@ -62,17 +65,21 @@ public final class FileReplayStore implements ReplayStore {
     private boolean closed;
 
     private FileReplayStore(Path path, Duration commitInterval) {
-        this.path = path.toAbsolutePath();
+        this.path = realPath(path);
         this.commitInterval = commitInterval;
+        // Refused before the lock file is touched: closing a second channel on it would drop this process's lock
+        // (POSIX locks belong to the process, and any close of the file releases them).
+        if (!OPEN.add(this.path)) {
+            throw new ReplayStoreException("the replay store " + this.path + " is already open in this process"
+                    + (this.path.equals(path.toAbsolutePath()) ? "" : " (as " + path + ")") + "; share that store "
+                    + "instead of opening it twice", null);
+        }
         Path lockPath = Path.of(this.path + ".lock");
         try {
-            Path parent = this.path.getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
             createOwnerOnly(lockPath);
             this.lockChannel = FileChannel.open(lockPath, StandardOpenOption.WRITE);
         } catch (IOException e) {
+            OPEN.remove(this.path);
             throw new ReplayStoreException("cannot open the replay store lock file " + lockPath + ": " + e, e);
         }
         FileLock acquired;
@@ -82,10 +89,12 @@ public final class FileReplayStore implements ReplayStore {
             acquired = null;
         } catch (IOException e) {
             closeQuietly();
+            OPEN.remove(this.path);
             throw new ReplayStoreException("cannot lock the replay store " + this.path + ": " + e, e);
         }
         if (acquired == null) {
             closeQuietly();
+            OPEN.remove(this.path);
             throw new ReplayStoreException("the replay store " + this.path + " is in use by another process or "
                     + "store (lock file " + lockPath + " is held); stop the other consumer or use another file", null);
         }
@@ -95,6 +104,31 @@ public final class FileReplayStore implements ReplayStore {
         } catch (ReplayStoreException e) {
             release();
             throw e;
+        }
+    }
+
+    /**
+     * The store file's real path, so that a symbolic link and its target, or two spellings of one path, share one
+     * lock. The parent directories are created when missing.
+     */
+    private static Path realPath(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        try {
+            if (Files.isDirectory(absolute)) {
+                throw new ReplayStoreException("the replay store " + absolute + " is a directory: give a file path "
+                        + "(for example " + absolute.resolve("replay.json") + ")", null);
+            }
+            if (Files.exists(absolute)) {
+                return absolute.toRealPath();
+            }
+            Path parent = absolute.getParent();
+            if (parent == null) {
+                return absolute;
+            }
+            Files.createDirectories(parent);
+            return parent.toRealPath().resolve(absolute.getFileName());
+        } catch (IOException e) {
+            throw new ReplayStoreException("cannot open the replay store " + absolute + ": " + e, e);
         }
     }
 
@@ -130,7 +164,7 @@ public final class FileReplayStore implements ReplayStore {
             ns.put(channel, marker);
             version++;
             if (pending == null) {
-                pending = Shared.timer().schedule(this::backgroundWrite, commitInterval.toNanos(),
+                pending = Shared.timer().schedule(this::commitDue, commitInterval.toNanos(),
                         TimeUnit.NANOSECONDS);
             }
             return true;
@@ -148,24 +182,30 @@ public final class FileReplayStore implements ReplayStore {
             if (closed) {
                 return;
             }
+            closed = true; // first: a put from now on is refused, never accepted and then not written
+            if (pending != null) {
+                pending.cancel(false);
+                pending = null;
+            }
         }
         try {
             write();
         } finally {
-            synchronized (markers) {
-                closed = true;
-                if (pending != null) {
-                    pending.cancel(false);
-                    pending = null;
-                }
-            }
             release();
         }
+    }
+
+    /** A group commit is due: the write (with its fsyncs) runs on a worker, never on the shared timer thread. */
+    private void commitDue() {
+        Shared.workers().execute(this::backgroundWrite);
     }
 
     private void backgroundWrite() {
         synchronized (markers) {
             pending = null;
+            if (closed) {
+                return; // close() writes
+            }
         }
         try {
             write();
@@ -173,7 +213,7 @@ public final class FileReplayStore implements ReplayStore {
             LOG.error("sfstream: {}; retrying at the next commit", e.getMessage());
             synchronized (markers) {
                 if (!closed && pending == null) {
-                    pending = Shared.timer().schedule(this::backgroundWrite, Math.max(1000,
+                    pending = Shared.timer().schedule(this::commitDue, Math.max(1000,
                             commitInterval.toMillis()), TimeUnit.MILLISECONDS);
                 }
             }
@@ -325,6 +365,7 @@ public final class FileReplayStore implements ReplayStore {
             LOG.debug("sfstream: releasing the lock of {}: {}", path, e.toString());
         }
         closeQuietly();
+        OPEN.remove(path);
     }
 
     private void closeQuietly() {

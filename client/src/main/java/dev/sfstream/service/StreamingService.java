@@ -192,7 +192,7 @@ public final class StreamingService implements AutoCloseable {
             if (cause instanceof RuntimeException re) {
                 throw re;
             }
-            throw new IllegalStateException(cause);
+            throw new HoldEvent("the handler of " + channel + " failed: " + cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HoldEvent("interrupted");
@@ -206,7 +206,9 @@ public final class StreamingService implements AutoCloseable {
             try {
                 b.invoke(event);
                 return;
-            } catch (Exception | AssertionError e) {
+            } catch (Throwable e) {
+                // Every Throwable: a NoClassDefFoundError or StackOverflowError in a handler is a failed event like
+                // any other, retried and then given to the policy, never committed past silently.
                 last = e;
                 LOG.warn("sfstream: {} failed on {} #{} (attempt {} of {}): {}", b.name(), channel, event.replayId(),
                         attempt, attempts, e.toString());

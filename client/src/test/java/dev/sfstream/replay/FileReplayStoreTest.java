@@ -97,7 +97,7 @@ class FileReplayStoreTest {
         Path file = dir.resolve("replay.json");
         try (ReplayStore first = ReplayStore.file(file)) {
             assertThatThrownBy(() -> ReplayStore.file(file)).isInstanceOf(ReplayStoreException.class)
-                    .hasMessageContaining("in use by another process").hasMessageContaining(file.toString());
+                    .hasMessageContaining("already open in this process").hasMessageContaining(file.getFileName().toString());
             first.put("ns", "/topic/A", marker(1));
         }
         try (ReplayStore again = ReplayStore.file(file)) {
