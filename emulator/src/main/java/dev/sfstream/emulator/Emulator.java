@@ -231,8 +231,10 @@ public final class Emulator implements AutoCloseable {
     /**
      * Publishes a platform event ({@code Order_Placed__e}) on {@code /event/<type>}; returns its EventUuid.
      *
-     * @throws IllegalArgumentException when the type does not end in {@code __e}, or a declared event
-     *     ({@link Builder#platformEvent}) has no such field (Salesforce's {@code INVALID_FIELD} text)
+     * @throws IllegalArgumentException when the type does not end in {@code __e}, a declared event
+     *     ({@link Builder#platformEvent}) has no such field (Salesforce's {@code INVALID_FIELD} text), a text value
+     *     is over 131,072 characters ({@code STRING_TOO_LONG}), or the payload is over 1 MB as JSON
+     *     ({@code PAYLOAD_SIZE_EXCEEDED}); nothing is published then
      */
     public String publishEvent(String eventType, Map<String, ?> fields) {
         if (!eventType.endsWith("__e")) {
@@ -280,6 +282,7 @@ public final class Emulator implements AutoCloseable {
         private int concurrentClientLimit = 20;
         private long dailyDeliveryLimit = 0;
         private int retainedEventsPerChannel = 100_000;
+        private long retainedEventBytes = 64L * 1024 * 1024;
         private int replayBatchSize = 1_000;
         private int queryPageSize = 2_000;
         private Set<String> cdcTypes = new LinkedHashSet<>(List.of("Account", "Contact", "Lead", "Opportunity", "Case"));
@@ -352,6 +355,16 @@ public final class Emulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How many bytes of events the org keeps at most, across all its channels; 64 MiB by default. An event's size
+         * is its message data as JSON, plus the record it describes for PushTopic and change events. Over the budget,
+         * the oldest events of the org drop out as if they had aged out of the retention window.
+         */
+        public Builder retainedEventBytes(long bytes) {
+            this.retainedEventBytes = bytes;
+            return this;
+        }
+
         /** How many events one connect response carries at most; 1,000 by default. */
         public Builder replayBatchSize(int size) {
             this.replayBatchSize = size;
@@ -406,26 +419,8 @@ public final class Emulator implements AutoCloseable {
          *     CreatedDate and CreatedById, come by themselves)
          */
         public Builder platformEvent(String name, String... fields) {
-            Objects.requireNonNull(name, "name");
-            if (!name.matches("[A-Za-z][A-Za-z0-9_]*__e")) {
-                throw new IllegalArgumentException("a platform event's name is letters, digits and underscores "
-                        + "ending in __e, such as Order_Placed__e; got '" + name + "'");
-            }
-            List<String> declared = new ArrayList<>();
-            Set<String> seen = new java.util.HashSet<>();
-            for (String field : fields) {
-                if (field == null || !field.matches("[A-Za-z][A-Za-z0-9_]*__c")) {
-                    throw new IllegalArgumentException("platform event " + name + ": " + (field == null
-                            ? "a field name is missing" : "'" + field + "' is not a custom field's API name")
-                            + "; declare custom fields such as Amount__c (the standard fields come by themselves)");
-                }
-                if (!seen.add(field.toLowerCase(Locale.ROOT))) {
-                    throw new IllegalArgumentException("platform event " + name + ": field " + field
-                            + " is declared twice");
-                }
-                declared.add(field);
-            }
-            platformEvents.put(name.toLowerCase(Locale.ROOT), new PlatformEventSchema(name, declared));
+            PlatformEventSchema schema = PlatformEventSchema.declare(name, fields);
+            platformEvents.put(name.toLowerCase(Locale.ROOT), schema);
             return this;
         }
 
@@ -454,9 +449,9 @@ public final class Emulator implements AutoCloseable {
             if (dailyDeliveryLimit < 0) {
                 throw new IllegalArgumentException("dailyDeliveryLimit must be 0 (no limit) or more");
             }
-            if (retainedEventsPerChannel < 1 || replayBatchSize < 1 || queryPageSize < 1) {
-                throw new IllegalArgumentException(
-                        "retainedEventsPerChannel, replayBatchSize and queryPageSize must be 1 or more");
+            if (retainedEventsPerChannel < 1 || retainedEventBytes < 1 || replayBatchSize < 1 || queryPageSize < 1) {
+                throw new IllegalArgumentException("retainedEventsPerChannel, retainedEventBytes, replayBatchSize and "
+                        + "queryPageSize must be 1 or more");
             }
             List<EmulatorUser> allUsers = new ArrayList<>(users);
             if (allUsers.isEmpty()) {
@@ -476,7 +471,8 @@ public final class Emulator implements AutoCloseable {
             allApps.addAll(apps);
             return new Emulator(new Settings(host, port, allUsers, allApps, tokenLifetime, longPollTimeout,
                     reconnectTimeout, concurrentClientLimit, dailyDeliveryLimit, retainedEventsPerChannel,
-                    replayBatchSize, queryPageSize, cdcTypes, clock, quiet, dataFile, advertisedUrl, platformEvents));
+                    retainedEventBytes, replayBatchSize, queryPageSize, cdcTypes, clock, quiet, dataFile, advertisedUrl,
+                    platformEvents));
         }
 
         private static void positive(String name, Duration d) {

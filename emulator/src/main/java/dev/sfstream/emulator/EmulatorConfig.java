@@ -30,7 +30,7 @@ import java.util.Map;
  *                      "jwtCertificate": "certs/ci-app.crt"}],
  *   "longPollTimeout": "110s", "reconnectTimeout": "40s", "tokenLifetime": "2h",
  *   "concurrentClientLimit": 20, "dailyDeliveryLimit": 0,
- *   "retainedEventsPerChannel": 100000, "replayBatchSize": 1000,
+ *   "retainedEventsPerChannel": 100000, "retainedEventBytes": 67108864, "replayBatchSize": 1000,
  *   "changeDataCapture": ["Account", "Contact"],
  *   "platformEvents": {"Order_Placed__e": ["OrderId__c", "Amount__c"]}
  * }
@@ -42,8 +42,8 @@ public final class EmulatorConfig {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> KEYS = List.of("host", "port", "users", "connectedApps", "tokenLifetime",
             "longPollTimeout", "reconnectTimeout", "concurrentClientLimit", "dailyDeliveryLimit",
-            "retainedEventsPerChannel", "replayBatchSize", "queryPageSize", "changeDataCapture", "platformEvents",
-            "dataFile");
+            "retainedEventsPerChannel", "retainedEventBytes", "replayBatchSize", "queryPageSize", "changeDataCapture",
+            "platformEvents", "dataFile");
 
     private EmulatorConfig() {
     }
@@ -132,6 +132,9 @@ public final class EmulatorConfig {
             if (root.has("retainedEventsPerChannel")) {
                 builder.retainedEventsPerChannel(integer(root, "retainedEventsPerChannel"));
             }
+            if (root.has("retainedEventBytes")) {
+                builder.retainedEventBytes(wholeNumber(root, "retainedEventBytes"));
+            }
             if (root.has("replayBatchSize")) {
                 builder.replayBatchSize(integer(root, "replayBatchSize"));
             }
@@ -194,6 +197,14 @@ public final class EmulatorConfig {
             throw new IllegalArgumentException("'" + key + "' must be a whole number");
         }
         return n.asInt();
+    }
+
+    private static long wholeNumber(JsonNode root, String key) {
+        JsonNode n = root.get(key);
+        if (!n.canConvertToLong() || !n.isIntegralNumber()) {
+            throw new IllegalArgumentException("'" + key + "' must be a whole number");
+        }
+        return n.asLong();
     }
 
     private static String required(JsonNode node, String key) {

@@ -11,22 +11,28 @@ import java.util.function.LongFunction;
 
 /**
  * The retained events of one channel, in replay ID order. Replay IDs increase with gaps, as Salesforce's do
- * (PROTOCOL.md section 2); events leave the log when they fall out of the retention window on the org's clock or
- * when the log is over capacity. Thread-safe (every method but {@link #lastReplayId()} is synchronized and short).
+ * (PROTOCOL.md section 2); events leave the log, oldest first, when they fall out of the retention window on the
+ * org's clock, when the log is over capacity, or when the org is over its {@link RetentionBudget}: whichever the
+ * reason, a dropped event is gone alike, and replaying from its ID is refused as from an expired one. Thread-safe
+ * (every method but {@link #lastReplayId()} and {@link #droppedThrough()} is synchronized and short).
  */
 final class ChannelLog {
     private final String channel;
     private final Duration retention;
     private final int capacity;
+    private final RetentionBudget budget;
     private final Random gaps;
     private final ArrayList<RetainedEvent> events = new ArrayList<>();
     private int head;
+    private long bytes;
     private volatile long lastReplayId; // written under the lock, read without it
+    private volatile long droppedThrough; // the same
 
-    ChannelLog(String channel, Duration retention, int capacity) {
+    ChannelLog(String channel, Duration retention, int capacity, RetentionBudget budget) {
         this.channel = channel;
         this.retention = retention;
         this.capacity = capacity;
+        this.budget = budget;
         this.gaps = new Random(channel.hashCode());
     }
 
@@ -39,9 +45,17 @@ final class ChannelLog {
             Set<String> userIds) {
         lastReplayId += 1 + gaps.nextInt(3);
         RetainedEvent event = new RetainedEvent(lastReplayId, at, data.apply(lastReplayId), record, userIds);
-        events.add(event);
+        take(event);
         expire(at);
         return event;
+    }
+
+    /** Drops the retained events up to and including {@code replayId}, for the org's {@link RetentionBudget}. */
+    synchronized void dropThrough(long replayId) {
+        while (head < events.size() && events.get(head).replayId <= replayId) {
+            dropHead();
+        }
+        compact();
     }
 
     /** Up to {@code max} retained events after {@code replayId}, oldest first. */
@@ -65,11 +79,13 @@ final class ChannelLog {
         return new ArrayList<>(events.subList(head, events.size()));
     }
 
-    /** Puts back a snapshot's events and replay ID counter (before any event is appended). */
-    synchronized void restore(long last, List<RetainedEvent> retained) {
-        events.clear();
-        head = 0;
-        events.addAll(retained);
+    /** Puts back one of a snapshot's events, in replay ID order, before any event is appended. */
+    synchronized void restore(RetainedEvent event) {
+        take(event);
+    }
+
+    /** Puts back a snapshot's replay ID counter. */
+    synchronized void restoreLastReplayId(long last) {
         lastReplayId = Math.max(lastReplayId, last);
     }
 
@@ -78,9 +94,20 @@ final class ChannelLog {
         return lastReplayId;
     }
 
+    /** The highest replay ID that has left the log; read without the lock. */
+    long droppedThrough() {
+        return droppedThrough;
+    }
+
     synchronized int size(Instant now) {
         expire(now);
         return events.size() - head;
+    }
+
+    /** The bytes of the events retained now ({@link RetainedEvent#bytes}). */
+    synchronized long bytes(Instant now) {
+        expire(now);
+        return bytes;
     }
 
     /** Index of the first retained event with an ID above {@code replayId}. */
@@ -98,13 +125,30 @@ final class ChannelLog {
         return lo;
     }
 
+    private void take(RetainedEvent event) {
+        events.add(event);
+        bytes += event.bytes;
+        budget.added(this, event);
+    }
+
     private void expire(Instant now) {
         Instant cutoff = now.minus(retention);
         while (head < events.size()
                 && (events.size() - head > capacity || events.get(head).createdAt.isBefore(cutoff))) {
-            events.set(head, null);
-            head++;
+            dropHead();
         }
+        compact();
+    }
+
+    private void dropHead() {
+        RetainedEvent event = events.set(head, null);
+        head++;
+        bytes -= event.bytes;
+        droppedThrough = event.replayId;
+        budget.released(event);
+    }
+
+    private void compact() {
         if (head > 1024 && head > events.size() / 2) {
             events.subList(0, head).clear();
             head = 0;

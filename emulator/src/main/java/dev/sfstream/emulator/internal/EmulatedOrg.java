@@ -39,14 +39,14 @@ public final class EmulatedOrg {
         this.clock = new OrgClock(settings.clock());
         this.data = new OrgData(ids, clock);
         this.hub = new StreamingHub(clock, settings.replayBatchSize(), settings.retainedEventsPerChannel(),
-                settings.dailyDeliveryLimit());
+                settings.retainedEventBytes(), settings.dailyDeliveryLimit());
         this.events = new RecordEvents(data, hub, settings.changeDataCaptureTypes());
         OrgSnapshot.Loaded loaded = settings.dataFile() != null && java.nio.file.Files.exists(settings.dataFile())
                 ? OrgSnapshot.read(settings.dataFile()) : null;
         if (loaded != null) {
             ids.restoreCounter(loaded.idCounter());
             data.restore(loaded.records());
-            loaded.channels().forEach((name, c) -> hub.log(name).restore(c.lastReplayId(), c.events()));
+            hub.restore(loaded.channels());
         }
         this.orgId = loaded != null ? loaded.orgId() : ids.next("Organization");
         this.tokens = new TokenStore(clock, orgId, settings.tokenLifetime());
@@ -176,7 +176,8 @@ public final class EmulatedOrg {
 
     /**
      * Publishes a platform event on {@code /event/<type>}: the payload is the given fields plus CreatedDate and
-     * CreatedById; the event gets an EventUuid and a replay ID.
+     * CreatedById; the event gets an EventUuid and a replay ID. A text field over 131,072 characters, or a payload
+     * over 1 MB as JSON, is refused ({@link SizeLimits}) and nothing is retained.
      *
      * @return the event's ID and its EventUuid
      */
@@ -201,8 +202,10 @@ public final class EmulatedOrg {
                 throw new DmlException(400, "INVALID_FIELD", "No such column '" + given + "' on sobject of type "
                         + name);
             }
+            SizeLimits.checkFieldValue(field, value);
             payload.put(field, value);
         });
+        SizeLimits.checkPlatformEvent(payload);
         String schema = Schemas.idOf(declared == null ? type + new TreeMap<>(fields).keySet()
                 : name + declared.fields());
         hub.append(channel, at, replayId -> {
@@ -214,7 +217,7 @@ public final class EmulatedOrg {
             d.put("payload", payload);
             d.put("event", event);
             return d;
-        }, payload, null);
+        }, null, null);
         hub.pump(channel);
         return new PublishedEvent(ids.next(name), uuid);
     }

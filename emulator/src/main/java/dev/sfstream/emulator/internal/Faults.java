@@ -61,7 +61,7 @@ public final class Faults {
         return org.tokens().issue(userId, username, clientId, true).grant().refreshToken();
     }
 
-    /** Clients, subscriptions and channels with their last replay ID. */
+    /** Clients, subscriptions, channels with their last replay ID, and the retained events' bytes. */
     public Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("clients", streaming.clientCount());
@@ -69,6 +69,7 @@ public final class Faults {
         status.put("connectsReceived", streaming.connectsReceived());
         status.put("subscriptions", org.hub().subscriptions());
         status.put("channels", org.hub().status());
+        status.put("retention", org.hub().retention());
         status.put("deliveries", org.hub().deliveries());
         status.put("time", org.clock().instant().toString());
         Runtime runtime = Runtime.getRuntime();

@@ -331,6 +331,7 @@ public final class OrgData {
             if (value instanceof CharSequence s && s.length() == 0) {
                 value = null; // Salesforce stores an empty string as null
             }
+            SizeLimits.checkFieldValue(field, value);
             values.put(canonicalField(type, field), value);
         }
         if (!readOnly.isEmpty()) {

@@ -216,7 +216,7 @@ final class RecordEvents implements OrgData.Observer {
                 data.put("payload", payload);
                 data.put("event", Map.of("replayId", replayId));
                 return data;
-            }, change.current(), null);
+            }, null, null); // no record: only PushTopic subscriptions take a filter
             touched.add(channel);
         }
     }

@@ -282,14 +282,17 @@ final class RestServlet extends HttpServlet {
         if (!(events instanceof List<?> list)) {
             throw new DmlException(400, "JSON_PARSER_ERROR", "pushEvents must be an array");
         }
-        List<Map<String, Object>> results = new ArrayList<>();
+        // Every push event is checked before any is pushed: a refused request pushes nothing.
         for (Object item : list) {
             if (!(item instanceof Map<?, ?> event) || !(event.get("payload") instanceof String payload)) {
                 throw new DmlException(400, "JSON_PARSER_ERROR", "each push event needs a string payload");
             }
-            if (payload.length() > 3000) {
-                throw new DmlException(400, "STRING_TOO_LONG", "payload: data value too large (max length=3000)");
-            }
+            SizeLimits.checkGenericPayload(payload);
+        }
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (Object item : list) {
+            Map<?, ?> event = (Map<?, ?>) item;
+            String payload = (String) event.get("payload");
             Set<String> userIds = new HashSet<>();
             if (event.get("userIds") instanceof List<?> ids) {
                 ids.forEach(u -> userIds.add(SalesforceIds.to18(String.valueOf(u))));

@@ -16,6 +16,7 @@ import java.util.Set;
  * @param concurrentClientLimit how many CometD clients may be handshaken at once (Developer Edition: 20)
  * @param dailyDeliveryLimit deliveries allowed per day; 0 for no limit
  * @param retainedEventsPerChannel how many events a channel keeps at most, on top of the retention window
+ * @param retainedEventBytes how many bytes of events the org keeps at most, across its channels
  * @param replayBatchSize how many events one connect response carries at most
  * @param pageSize how many records one REST query page holds
  * @param dataFile where the org is kept across restarts, or {@code null} for an org in memory only
@@ -32,6 +33,7 @@ public record Settings(
         int concurrentClientLimit,
         long dailyDeliveryLimit,
         int retainedEventsPerChannel,
+        long retainedEventBytes,
         int replayBatchSize,
         int pageSize,
         Set<String> changeDataCaptureTypes,

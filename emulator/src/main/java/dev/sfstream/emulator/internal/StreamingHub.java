@@ -28,7 +28,11 @@ import org.cometd.server.ServerSessionImpl;
  * queue, so a long replay goes out as a series of connect responses rather than one huge one; and no more events
  * go out in a day than the org's {@link DeliveryAllocation} allows.
  *
- * <p>Lock order: a session's lock, then a log's lock; a log's lock is never held while taking a session's lock.
+ * <p>Events leave a log when they age out, when the channel holds more than its capacity, or when the org is over
+ * its {@link RetentionBudget}, oldest first across the org.
+ *
+ * <p>Lock order: a session's lock, then a log's lock, then the budget's; a log's lock is never held while taking a
+ * session's lock.
  */
 public final class StreamingHub {
     private final Map<String, ChannelLog> logs = new ConcurrentHashMap<>();
@@ -39,13 +43,15 @@ public final class StreamingHub {
     private final OrgClock clock;
     private final int batchSize;
     private final int capacity;
+    private final RetentionBudget budget;
     private final DeliveryAllocation allocation;
     private volatile BayeuxServer bayeux;
 
-    public StreamingHub(OrgClock clock, int batchSize, int capacity, long dailyDeliveryLimit) {
+    public StreamingHub(OrgClock clock, int batchSize, int capacity, long retainedEventBytes, long dailyDeliveryLimit) {
         this.clock = clock;
         this.batchSize = batchSize;
         this.capacity = capacity;
+        this.budget = new RetentionBudget(retainedEventBytes);
         this.allocation = new DeliveryAllocation(dailyDeliveryLimit, clock);
     }
 
@@ -65,13 +71,37 @@ public final class StreamingHub {
     }
 
     ChannelLog log(String channel) {
-        return logs.computeIfAbsent(channel, c -> new ChannelLog(c, retentionOf(c), capacity));
+        return logs.computeIfAbsent(channel, c -> new ChannelLog(c, retentionOf(c), capacity, budget));
     }
 
-    /** Appends an event to a channel's log; call {@link #pump(String)} once the caller's own locks are released. */
+    /**
+     * Appends an event to a channel's log, then drops the org's oldest events while it is over its retention budget;
+     * call {@link #pump(String)} once the caller's own locks are released.
+     */
     RetainedEvent append(String channel, Instant at, LongFunction<Map<String, Object>> data,
             Map<String, Object> record, Set<String> userIds) {
-        return log(channel).append(at, data, record, userIds);
+        ChannelLog log = log(channel);
+        RetainedEvent event = log.append(at, data, record, userIds);
+        budget.trim(log, event.replayId);
+        return event;
+    }
+
+    /**
+     * Puts back a snapshot's channels: each one's replay ID counter and retained events, counted against the budget
+     * oldest first across channels, so that a smaller budget than the snapshot's drops the oldest events.
+     */
+    void restore(Map<String, OrgSnapshot.LoadedChannel> channels) {
+        record Restored(String channel, RetainedEvent event) {
+        }
+        List<Restored> all = new ArrayList<>();
+        channels.forEach((name, c) -> {
+            log(name).restoreLastReplayId(c.lastReplayId());
+            c.events().forEach(e -> all.add(new Restored(name, e)));
+        });
+        all.sort(java.util.Comparator.comparing((Restored r) -> r.event().createdAt)
+                .thenComparingLong(r -> r.event().replayId));
+        all.forEach(r -> log(r.channel()).restore(r.event()));
+        budget.trim(null, 0);
     }
 
     /** Every channel log, by channel, for a snapshot. */
@@ -210,7 +240,18 @@ public final class StreamingHub {
         return deliveries.get();
     }
 
-    /** For {@code /emulator/status}: each channel's last replay ID, retained count and subscribers. */
+    /** For {@code /emulator/status}: the retained events of the org, their bytes, and its retention budget. */
+    public Map<String, Object> retention() {
+        Instant now = clock.instant();
+        logs.values().forEach(log -> log.size(now)); // let the events that aged out go first
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("events", budget.events());
+        m.put("bytes", budget.bytes());
+        m.put("maxBytes", budget.maxBytes());
+        return m;
+    }
+
+    /** For {@code /emulator/status}: each channel's last replay ID, retained count and bytes, and subscribers. */
     public Map<String, Object> status() {
         Map<String, Object> channels = new LinkedHashMap<>();
         Instant now = clock.instant();
@@ -218,6 +259,7 @@ public final class StreamingHub {
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("lastReplayId", log.lastReplayId());
             info.put("retained", log.size(now));
+            info.put("retainedBytes", log.bytes(now));
             info.put("subscribers", byChannel.getOrDefault(name, Set.of()).size());
             channels.put(name, info);
         });
@@ -226,6 +268,7 @@ public final class StreamingHub {
                 Map<String, Object> info = new LinkedHashMap<>();
                 info.put("lastReplayId", 0L);
                 info.put("retained", 0);
+                info.put("retainedBytes", 0L);
                 info.put("subscribers", list.size());
                 channels.put(name, info);
             }
