@@ -2,28 +2,18 @@ package dev.sfstream.redis;
 
 import dev.sfstream.ReplayStoreException;
 import dev.sfstream.internal.Backoff;
-import dev.sfstream.internal.Shared;
 import dev.sfstream.replay.ReplayMarker;
 import dev.sfstream.replay.ReplayStore;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import redis.clients.jedis.AbstractPipeline;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * Replay markers in Redis, so that several processes (a service's instances taking turns, a consumer that moves
@@ -33,59 +23,59 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  *   <li>Keys are {@code sfstream:replay:{namespace}:{channel}}; the value is {@code <replayId>|<createdDate>}.</li>
  *   <li>The forward-only rule runs inside Redis, in one Lua script: a marker older than the stored one never
  *       replaces it, whichever process sends it.</li>
- *   <li>Each put refreshes a TTL (12 hours by default: Salesforce's retention runs shorter in practice than the
- *       24 hours it promises, and a marker past retention is no use).</li>
- *   <li>Commits never block delivery: a put records the marker and a background writer sends the latest marker of
- *       each key, pipelined. When Redis is away the writer retries with backoff and the client keeps delivering;
- *       if Redis stays away longer than {@code retryFor} (60 s by default), puts and {@link #flush()} throw a
- *       {@link ReplayStoreException}.</li>
+ *   <li>Markers do not expire by default. Whether a marker is too old to resume from is the client's judgement
+ *       ({@code markerMaxAge}, {@code ReplayFallback}), made with a warning; a marker that Redis drops silently
+ *       would make the client start from {@code replayFrom} and skip retained events without notice. A TTL, when
+ *       wanted, must outlive Salesforce's longest retention: see {@link Builder#ttl(Duration)}.</li>
+ *   <li>{@link Builder#build()} connects once: wrong credentials, a refused certificate or an unreachable
+ *       Redis fail there, at once, with a {@link ReplayStoreException} saying which.</li>
+ *   <li>Commits never block delivery: a put keeps the marker as the newest pending one of its channel and a
+ *       background writer sends the pending markers, pipelined. When Redis is away the writer keeps them and retries
+ *       with capped backoff for as long as the store is open, and writes them when Redis is back; puts go on being
+ *       accepted. The outage is logged once as a WARN, once as an ERROR when it has lasted longer than
+ *       {@code retryFor} (60 s by default), and once as an INFO when it ends; {@link #flush()} and so
+ *       {@link #close()} throw when the markers cannot be written within {@code retryFor}. Events after the last
+ *       marker that reached Redis are delivered again if the process stops before Redis is back (at least
+ *       once).</li>
+ *   <li>Refused credentials do not heal by waiting: once Redis refuses them, {@link #put}, {@link #get} and
+ *       {@link #flush()} throw a {@link ReplayStoreException} saying so, at once.</li>
+ *   <li>{@code rediss://} verifies the server's certificate and that it names the host of the URI, as the JDK's
+ *       HTTPS client does; {@link Builder#sslContext(SSLContext)} gives the trust for a private CA.</li>
  * </ul>
- * Thread-safe. Messages and {@link #toString()} show the Redis address without its password.
+ * Thread-safe. Messages, logs and {@link #toString()} show the Redis address without its password.
  */
 public final class RedisReplayStore implements ReplayStore {
-    private static final Logger LOG = LoggerFactory.getLogger(RedisReplayStore.class);
     static final String KEY_PREFIX = "sfstream:replay:";
-    static final String PUT_SCRIPT = """
-            local current = redis.call('GET', KEYS[1])
-            if current then
-              local id = tonumber(string.match(current, '^(%-?%d+)'))
-              if id and id >= tonumber(ARGV[1]) then
-                return 0
-              end
-            end
-            if tonumber(ARGV[3]) > 0 then
-              redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PX', ARGV[3])
-            else
-              redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2])
-            end
-            return 1
-            """;
+    /**
+     * The shortest TTL accepted: Salesforce keeps platform events and change events for 72 hours (PushTopic and
+     * generic events for 24), and a marker must outlive the events it points into; one hour of margin.
+     */
+    static final Duration SHORTEST_TTL = Duration.ofHours(73);
 
-    private final RedisClient redis;
-    private final String address;
+    private final RedisEndpoint endpoint;
     private final Duration ttl;
     private final Duration retryFor;
-    private final Map<String, ReplayMarker> pending = new ConcurrentHashMap<>();
-    private final AtomicBoolean writing = new AtomicBoolean();
-    private final Object flushed = new Object();
-    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
-    private volatile String scriptSha;
-    private volatile Instant failingSince;
-    private volatile ReplayStoreException failure;
+    private final RedisClient redis;
+    private final MarkerWriter writer;
     private volatile boolean closed;
 
     private RedisReplayStore(Builder b) {
-        this.address = redact(b.uri);
+        this.endpoint = new RedisEndpoint(b.uri, b.sslContext);
         this.ttl = b.ttl;
         this.retryFor = b.retryFor;
+        this.redis = endpoint.client();
+        String scriptSha;
         try {
-            this.redis = RedisClient.create(b.uri);
-        } catch (JedisException | IllegalArgumentException e) {
-            throw new ReplayStoreException("cannot use the Redis replay store at " + address + ": " + e.getMessage(),
-                    e);
+            // the open check: connects, authenticates, and proves this user may load the put script
+            scriptSha = redis.scriptLoad(MarkerWriter.PUT_SCRIPT);
+        } catch (JedisException e) {
+            redis.close();
+            throw RedisFailure.atOpen(e, endpoint);
         }
+        this.writer = new MarkerWriter(redis, endpoint.address(), ttl, retryFor, scriptSha);
     }
 
+    /** A builder for a store at a {@code redis://} or {@code rediss://} URI: user, password and database in it. */
     public static Builder builder(URI uri) {
         return new Builder(uri);
     }
@@ -93,165 +83,107 @@ public final class RedisReplayStore implements ReplayStore {
     @Override
     public Optional<ReplayMarker> get(String namespace, String channel) {
         String key = key(namespace, channel);
-        ReplayMarker local = pending.get(key);
+        throwIfUnusable();
         String value = withRetry("read the marker of " + channel, () -> redis.get(key));
         ReplayMarker stored = value == null ? null : parse(key, value);
+        ReplayMarker local = writer.pendingMarker(key).orElse(null);
         if (local != null && local.isAfter(stored)) {
             return Optional.of(local);
         }
         return Optional.ofNullable(stored);
     }
 
+    /**
+     * Keeps the marker as the newest pending one of its channel, if it is later; a background writer sends it to
+     * Redis. Never waits for Redis and never fails because Redis is away.
+     *
+     * @return whether the marker was accepted for writing; the script in Redis still refuses it if another process
+     *     went further
+     * @throws ReplayStoreException when the store is closed or Redis refused its credentials
+     */
     @Override
     public boolean put(String namespace, String channel, ReplayMarker marker) {
         Objects.requireNonNull(marker, "marker");
-        ReplayStoreException f = failure;
-        if (f != null) {
-            throw f;
-        }
-        if (closed) {
-            throw new ReplayStoreException("the Redis replay store at " + address + " is closed", null);
-        }
-        ReplayMarker kept = pending.merge(key(namespace, channel), marker, (old, m) -> m.isAfter(old) ? m : old);
-        if (kept != marker) {
-            return false;
-        }
-        scheduleWrite(Duration.ZERO);
-        return true; // accepted for writing; the script in Redis still refuses it if another process went further
+        throwIfUnusable();
+        return writer.offer(key(namespace, channel), marker);
     }
 
+    /**
+     * Waits until every marker put so far is in Redis, at most {@code retryFor}.
+     *
+     * @throws ReplayStoreException when they cannot be written within {@code retryFor}, naming how many are not
+     *     (they stay pending and retried while the store is open), or when Redis refused the credentials
+     */
     @Override
     public void flush() {
-        long deadline = System.nanoTime() + retryFor.plusSeconds(1).toNanos();
-        scheduleWrite(Duration.ZERO);
-        synchronized (flushed) {
-            while (!pending.isEmpty() || writing.get()) {
-                ReplayStoreException f = failure;
-                if (f != null) {
-                    throw f;
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new ReplayStoreException("could not write replay markers to Redis at " + address
-                            + " within " + retryFor.toSeconds() + " s", null);
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(flushed, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ReplayStoreException("interrupted while flushing replay markers to Redis", e);
-                }
-            }
+        if (closed && writer.pendingCount() == 0) {
+            return;
         }
+        throwIfUnusable();
+        writer.flush();
     }
 
+    /** Flushes (see {@link #flush()}, which may throw), then stops the retries and closes the connections. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         try {
-            if (failure == null) {
-                flush();
-            }
+            flush();
         } finally {
             closed = true;
+            writer.stop();
             redis.close();
         }
     }
 
-    private void scheduleWrite(Duration delay) {
-        if (!writing.compareAndSet(false, true)) {
-            return;
+    /**
+     * How many markers are waiting to be written to Redis (the newest of each channel); zero once everything put
+     * so far is in Redis. For health checks and tests.
+     */
+    public int pendingMarkers() {
+        return writer.pendingCount();
+    }
+
+    /**
+     * Since when writing to Redis has been failing (Redis away, or refusing the credentials); empty while writes
+     * succeed. For health checks and tests.
+     */
+    public Optional<Instant> failingSince() {
+        return writer.failingSince();
+    }
+
+    private void throwIfUnusable() {
+        if (closed) {
+            throw new ReplayStoreException("the Redis replay store at " + endpoint.address() + " is closed", null);
         }
-        if (delay.isZero()) {
-            Shared.workers().execute(this::write);
-        } else {
-            Shared.timer().schedule(() -> Shared.workers().execute(this::write), delay.toMillis(),
-                    TimeUnit.MILLISECONDS);
+        Optional<ReplayStoreException> refused = writer.refused();
+        if (refused.isPresent()) {
+            throw refused.get();
         }
     }
 
-    /** Sends the pending markers, pipelined; on failure keeps them and retries with backoff. */
-    private void write() {
-        Map<String, ReplayMarker> batch = new java.util.HashMap<>(pending);
-        try {
-            if (!batch.isEmpty()) {
-                send(batch);
-                batch.forEach((k, m) -> pending.remove(k, m));
-            }
-            failingSince = null;
-            backoff.reset();
-        } catch (JedisException e) {
-            Instant now = Instant.now();
-            if (failingSince == null) {
-                failingSince = now;
-                LOG.warn("sfstream: Redis replay store at {} is unreachable ({}); retrying, delivery goes on",
-                        address, e.getMessage());
-            }
-            if (Duration.between(failingSince, now).compareTo(retryFor) > 0) {
-                failure = new ReplayStoreException("the Redis replay store at " + address + " has been unreachable "
-                        + "for more than " + retryFor.toSeconds() + " s: " + e.getMessage(), e);
-                LOG.error("sfstream: {}", failure.getMessage());
-                finishWrite();
-                return;
-            }
-            writing.set(false);
-            scheduleWrite(backoff.next());
-            return;
-        }
-        finishWrite();
-        if (!pending.isEmpty()) {
-            scheduleWrite(Duration.ZERO);
-        }
-    }
-
-    private void finishWrite() {
-        writing.set(false);
-        synchronized (flushed) {
-            flushed.notifyAll();
-        }
-    }
-
-    private void send(Map<String, ReplayMarker> batch) {
-        String sha = scriptSha;
-        if (sha == null) {
-            sha = redis.scriptLoad(PUT_SCRIPT);
-            scriptSha = sha;
-        }
-        String ttlMillis = Long.toString(ttl.toMillis());
-        try (AbstractPipeline pipeline = redis.pipelined()) {
-            List<Response<Object>> responses = new ArrayList<>();
-            for (Map.Entry<String, ReplayMarker> e : batch.entrySet()) {
-                responses.add(pipeline.evalsha(sha, List.of(e.getKey()), List.of(
-                        Long.toString(e.getValue().replayId()), e.getValue().createdDate().toString(), ttlMillis)));
-            }
-            pipeline.sync();
-            for (Response<Object> r : responses) {
-                r.get();
-            }
-        } catch (JedisNoScriptException e) {
-            scriptSha = null; // Redis restarted and lost its script cache: load it again and resend
-            send(batch);
-        }
-    }
-
-    private <T> T withRetry(String what, java.util.function.Supplier<T> call) {
+    private <T> T withRetry(String what, Supplier<T> call) {
         Backoff retry = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
         long deadline = System.nanoTime() + retryFor.toNanos();
         while (true) {
             try {
                 return call.get();
             } catch (JedisException e) {
+                if (RedisFailure.of(e) == RedisFailure.CREDENTIALS) {
+                    throw RedisFailure.credentialsRefused(e, endpoint.address()); // waiting does not fix a password
+                }
                 if (System.nanoTime() > deadline) {
-                    throw new ReplayStoreException("cannot " + what + " from Redis at " + address + " within "
-                            + retryFor.toSeconds() + " s: " + e.getMessage(), e);
+                    throw new ReplayStoreException("cannot " + what + " from Redis at " + endpoint.address()
+                            + " within retryFor (" + retryFor.toSeconds() + " s): " + RedisFailure.describe(e), e);
                 }
                 try {
                     Thread.sleep(retry.next().toMillis());
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    throw new ReplayStoreException("interrupted while reading from Redis", ie);
+                    throw new ReplayStoreException("interrupted while reading from Redis at " + endpoint.address(),
+                            ie);
                 }
             }
         }
@@ -265,37 +197,32 @@ public final class RedisReplayStore implements ReplayStore {
         int bar = value.indexOf('|');
         try {
             return new ReplayMarker(Long.parseLong(value.substring(0, bar)), Instant.parse(value.substring(bar + 1)));
-        } catch (RuntimeException e) {
-            if (e instanceof DateTimeParseException || e instanceof NumberFormatException
-                    || e instanceof IndexOutOfBoundsException || e instanceof IllegalArgumentException) {
-                throw new ReplayStoreException("the Redis key " + key + " at " + address + " does not hold a replay "
-                        + "marker (<replayId>|<createdDate>); it was left as it is", e);
-            }
-            throw e;
+        } catch (DateTimeParseException | IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw new ReplayStoreException("the Redis key " + key + " at " + endpoint.address() + " does not hold a "
+                    + "replay marker (<replayId>|<createdDate>); it was left as it is", e);
         }
     }
 
     /** The URI without its password, for messages. */
     static String redact(URI uri) {
-        String userInfo = uri.getRawUserInfo();
-        if (userInfo == null) {
-            return uri.toString();
-        }
-        int colon = userInfo.indexOf(':');
-        String shown = colon < 0 ? "***" : userInfo.substring(0, colon) + ":***";
-        return uri.toString().replace(userInfo + "@", shown + "@");
+        return RedisEndpoint.redact(uri);
     }
 
     @Override
     public String toString() {
-        return "RedisReplayStore[" + address + ", ttl=" + ttl + "]";
+        return "RedisReplayStore[" + endpoint.address() + ", ttl=" + (ttl.isZero() ? "none" : ttl) + ", retryFor="
+                + retryFor + "]";
     }
 
-    /** Builds a {@link RedisReplayStore}. */
+    /**
+     * Configures a {@link RedisReplayStore}; {@link #build()} checks the settings, then connects once. Not
+     * thread-safe; the store it builds is.
+     */
     public static final class Builder {
         private final URI uri;
-        private Duration ttl = Duration.ofHours(12);
+        private Duration ttl = Duration.ZERO;
         private Duration retryFor = Duration.ofSeconds(60);
+        private SSLContext sslContext;
 
         private Builder(URI uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
@@ -306,25 +233,60 @@ public final class RedisReplayStore implements ReplayStore {
             }
         }
 
-        /** How long a marker lives after its last put; 12 hours by default; zero for no expiry. */
+        /**
+         * How long a marker lives after its last put: zero (the default) for no expiry, or at least 73 hours.
+         * Salesforce keeps platform events and change events for 72 hours; a marker that expires first makes the
+         * client start from {@code replayFrom} and skip events Salesforce still holds, with no notice. Deciding
+         * that a marker is too old is the client's job ({@code markerMaxAge}), which warns and follows
+         * {@code ReplayFallback}. A TTL only keeps abandoned namespaces from piling up in Redis.
+         */
         public Builder ttl(Duration ttl) {
-            if (ttl == null || ttl.isNegative()) {
-                throw new IllegalArgumentException("ttl must be zero (no expiry) or positive");
-            }
-            this.ttl = ttl;
+            this.ttl = Objects.requireNonNull(ttl, "ttl");
             return this;
         }
 
-        /** How long Redis may be away before puts fail; 60 seconds by default. */
+        /**
+         * How long Redis may be away before the outage is logged as an ERROR and {@link RedisReplayStore#flush()}
+         * gives up waiting; 60 seconds by default. The writer keeps retrying after it, as long as the store is
+         * open. Reads wait at most this long.
+         */
         public Builder retryFor(Duration retryFor) {
-            if (retryFor == null || retryFor.isNegative() || retryFor.isZero()) {
-                throw new IllegalArgumentException("retryFor must be positive");
-            }
-            this.retryFor = retryFor;
+            this.retryFor = Objects.requireNonNull(retryFor, "retryFor");
             return this;
         }
 
+        /**
+         * The TLS context for a {@code rediss://} URI whose server certificate is issued by a private CA (one
+         * holding that CA in its trust managers). Without it the JVM's default trust store is used (also set with
+         * {@code -Djavax.net.ssl.trustStore}). Either way the certificate must name the URI's host.
+         */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
+        }
+
+        /**
+         * Checks the settings, then connects once.
+         *
+         * @throws IllegalArgumentException when a setting is wrong, saying what to use
+         * @throws ReplayStoreException when Redis cannot be reached, refuses the credentials, or presents a
+         *     certificate that is not accepted
+         */
         public RedisReplayStore build() {
+            if (ttl.isNegative() || (!ttl.isZero() && ttl.compareTo(SHORTEST_TTL) < 0)) {
+                throw new IllegalArgumentException("the Redis replay store's ttl of " + Durations.show(ttl)
+                        + " is shorter than Salesforce keeps events (up to 72 h): a marker would expire while its "
+                        + "events can still be replayed, and the client would skip them without notice. Use 0 (no "
+                        + "expiry, the default; the client's markerMaxAge judges old markers) or at least 73h");
+            }
+            if (retryFor.isNegative() || retryFor.isZero()) {
+                throw new IllegalArgumentException("the Redis replay store's retryFor must be positive, got "
+                        + Durations.show(retryFor));
+            }
+            if (sslContext != null && !"rediss".equals(uri.getScheme())) {
+                throw new IllegalArgumentException("an sslContext is for TLS, but " + redact(uri) + " is plain: use "
+                        + "rediss://");
+            }
             return new RedisReplayStore(this);
         }
     }

@@ -4,14 +4,15 @@ import dev.sfstream.replay.ReplayStore;
 import dev.sfstream.replay.ReplayStoreProvider;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Serves {@code redis://} and {@code rediss://} replay store locations through {@code ReplayStore.open(...)}:
- * {@code redis://user:password@host:6379/0?ttl=12h&retryFor=60s}. The query parameters are optional and are not
- * passed on to Redis.
+ * {@code redis://user:password@host:6379/0?retryFor=60s&ttl=0}. The query parameters are optional, are the
+ * {@link RedisReplayStore.Builder} settings of the same names with the same rules, and are not passed on to Redis.
+ * A {@code rediss://} location trusts the JVM's default trust store; a private CA needs the builder's
+ * {@code sslContext}. Stateless and thread-safe.
  */
 public final class RedisReplayStoreProvider implements ReplayStoreProvider {
     @Override
@@ -40,29 +41,12 @@ public final class RedisReplayStoreProvider implements ReplayStoreProvider {
         RedisReplayStore.Builder builder = RedisReplayStore.builder(plain);
         for (Map.Entry<String, String> p : params.entrySet()) {
             switch (p.getKey()) {
-                case "ttl" -> builder.ttl(duration(p.getValue(), "ttl"));
-                case "retryFor" -> builder.retryFor(duration(p.getValue(), "retryFor"));
+                case "ttl" -> builder.ttl(Durations.parse(p.getValue(), "ttl"));
+                case "retryFor" -> builder.retryFor(Durations.parse(p.getValue(), "retryFor"));
                 default -> throw new IllegalArgumentException("unknown Redis replay store parameter '" + p.getKey()
                         + "': use ttl or retryFor");
             }
         }
         return builder.build();
-    }
-
-    private static Duration duration(String value, String name) {
-        String v = value.trim();
-        try {
-            long n = Long.parseLong(v.substring(0, v.length() - 1));
-            return switch (v.charAt(v.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                case 'd' -> Duration.ofDays(n);
-                default -> throw new NumberFormatException();
-            };
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(name + " must be a duration such as 30s, 12h or 1d, got '" + value
-                    + "'");
-        }
     }
 }

@@ -1,0 +1,250 @@
+package dev.sfstream.redis;
+
+import dev.sfstream.ReplayStoreException;
+import dev.sfstream.internal.Backoff;
+import dev.sfstream.internal.Shared;
+import dev.sfstream.replay.ReplayMarker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * The background half of the store: keeps the newest pending marker of each key and writes them to Redis,
+ * pipelined, on a shared worker. When a write fails for a reason that may heal it keeps the markers and tries again
+ * with capped backoff for as long as the store is open; when Redis refuses the credentials it stops, because
+ * waiting does not fix a password. Attempts never overlap: {@link #writing} is held from the moment one is
+ * scheduled until it ends, across the backoff delay.
+ */
+final class MarkerWriter {
+    /**
+     * The forward-only put, atomic inside Redis. ARGV: replay ID, created date, TTL in milliseconds (0: none). A SET
+     * without PX also drops a TTL an earlier version of sfstream gave the key; a refused put with no TTL configured
+     * drops it too, so that a kept marker does not expire behind the client's back.
+     */
+    static final String PUT_SCRIPT = """
+            local current = redis.call('GET', KEYS[1])
+            local ttl = tonumber(ARGV[3])
+            if current then
+              local id = tonumber(string.match(current, '^(%-?%d+)'))
+              if id and id >= tonumber(ARGV[1]) then
+                if ttl == 0 then
+                  redis.call('PERSIST', KEYS[1])
+                end
+                return 0
+              end
+            end
+            if ttl > 0 then
+              redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PX', ARGV[3])
+            else
+              redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2])
+            end
+            return 1
+            """;
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    private static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
+
+    private final RedisClient redis;
+    private final String address;
+    private final String ttlMillis;
+    private final Duration retryFor;
+    private final Outage outage;
+    private final Map<String, ReplayMarker> pending = new ConcurrentHashMap<>();
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private final Object progress = new Object();
+    private final Backoff backoff = new Backoff(FIRST_RETRY, LONGEST_RETRY); // used by attempts only
+    private volatile String scriptSha;
+    private volatile ScheduledFuture<?> retry;
+    private volatile ReplayStoreException refused;
+    private volatile boolean stopped;
+
+    MarkerWriter(RedisClient redis, String address, Duration ttl, Duration retryFor, String scriptSha) {
+        this.redis = redis;
+        this.address = address;
+        this.ttlMillis = Long.toString(ttl.toMillis());
+        this.retryFor = retryFor;
+        this.outage = new Outage(address, retryFor);
+        this.scriptSha = scriptSha;
+    }
+
+    /**
+     * Keeps the marker for writing if it is later than the one pending for the key.
+     *
+     * @return whether it was kept
+     */
+    boolean offer(String key, ReplayMarker marker) {
+        ReplayMarker kept = pending.merge(key, marker, (old, m) -> m.isAfter(old) ? m : old);
+        if (kept != marker) {
+            return false;
+        }
+        schedule();
+        return true;
+    }
+
+    Optional<ReplayMarker> pendingMarker(String key) {
+        return Optional.ofNullable(pending.get(key));
+    }
+
+    int pendingCount() {
+        return pending.size();
+    }
+
+    Optional<Instant> failingSince() {
+        return outage.since();
+    }
+
+    /** The refusal of the credentials, once Redis answered with one (it does not heal), to throw in the caller. */
+    Optional<ReplayStoreException> refused() {
+        ReplayStoreException r = refused;
+        return r == null ? Optional.empty() : Optional.of(new ReplayStoreException(r.getMessage(), r.getCause()));
+    }
+
+    /**
+     * Waits until every marker offered so far is in Redis, at most {@code retryFor}. A failed flush leaves the
+     * markers pending and the retries going.
+     *
+     * @throws ReplayStoreException naming how many markers are not written, or the refusal of the credentials
+     */
+    void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + retryFor.toNanos();
+        retryNow();
+        synchronized (progress) {
+            while (!pending.isEmpty()) {
+                Optional<ReplayStoreException> r = refused();
+                if (r.isPresent()) {
+                    throw r.get();
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    int count = pending.size();
+                    throw new ReplayStoreException(count + " replay marker(s) could not be written to Redis at "
+                            + address + " within retryFor (" + retryFor.toSeconds() + " s)"
+                            + outage.cause().map(c -> ": " + c).orElse("")
+                            + "; they are kept in memory and retried while the store is open", null);
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(progress, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ReplayStoreException("interrupted while flushing replay markers to Redis at " + address,
+                            e);
+                }
+            }
+        }
+    }
+
+    /** Stops the retries; markers still pending are not written. */
+    void stop() {
+        stopped = true;
+        ScheduledFuture<?> r = retry;
+        if (r != null) {
+            r.cancel(false);
+        }
+    }
+
+    /** Starts an attempt unless one is running or waiting for its retry. */
+    private void schedule() {
+        if (!stopped && refused == null && writing.compareAndSet(false, true)) {
+            Shared.workers().execute(this::attempt);
+        }
+    }
+
+    /** Runs at once a retry that is waiting for its backoff: a flush wants to know now. */
+    private void retryNow() {
+        ScheduledFuture<?> r = retry;
+        if (r != null && r.cancel(false)) {
+            Shared.workers().execute(this::attempt); // the cancelled retry held writing; this attempt takes it over
+        } else {
+            schedule();
+        }
+    }
+
+    private void attempt() {
+        if (stopped) {
+            ended();
+            return;
+        }
+        Map<String, ReplayMarker> batch = new HashMap<>(pending);
+        try {
+            if (!batch.isEmpty()) {
+                send(batch);
+                batch.forEach(pending::remove); // only where no later marker arrived meanwhile
+                outage.ended(batch.size());
+            }
+            backoff.reset();
+        } catch (JedisException e) {
+            if (stopped) {
+                ended();
+                return;
+            }
+            if (RedisFailure.of(e) == RedisFailure.CREDENTIALS) {
+                ReplayStoreException r = RedisFailure.credentialsRefused(e, address);
+                outage.refused(r.getMessage());
+                refused = r;
+                ended();
+                return;
+            }
+            outage.failed(e, pending.size());
+            // writing stays held across the delay, so that puts meanwhile do not start attempts of their own
+            retry = Shared.timer().schedule(() -> Shared.workers().execute(this::attempt), backoff.next().toMillis(),
+                    TimeUnit.MILLISECONDS);
+            notifyProgress();
+            return;
+        }
+        ended();
+        if (!pending.isEmpty()) {
+            schedule();
+        }
+    }
+
+    private void ended() {
+        writing.set(false);
+        notifyProgress();
+    }
+
+    private void notifyProgress() {
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+    }
+
+    private void send(Map<String, ReplayMarker> batch) {
+        try {
+            sendWith(scriptSha, batch);
+        } catch (JedisNoScriptException e) {
+            // Redis restarted and lost its script cache: load the script again and send once more
+            String sha = redis.scriptLoad(PUT_SCRIPT);
+            scriptSha = sha;
+            sendWith(sha, batch);
+        }
+    }
+
+    private void sendWith(String sha, Map<String, ReplayMarker> batch) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            List<Response<Object>> responses = new ArrayList<>();
+            for (Map.Entry<String, ReplayMarker> e : batch.entrySet()) {
+                responses.add(pipeline.evalsha(sha, List.of(e.getKey()), List.of(
+                        Long.toString(e.getValue().replayId()), e.getValue().createdDate().toString(), ttlMillis)));
+            }
+            pipeline.sync();
+            for (Response<Object> r : responses) {
+                r.get();
+            }
+        }
+    }
+}
