@@ -129,6 +129,7 @@ final class ListenCommand implements Callable<Integer> {
                     err.flush();
                     return ExitCode.OUTPUT;
                 }
+                client.commit(e); // written: done with it, whatever comes next
                 seen++;
             }
             status.done();

@@ -160,6 +160,37 @@ class CliProcessIT {
     }
 
     @Test
+    void listenStopsWithExitFiveWhenItsReaderExitsAndCommitsNoEventItCouldNotWrite(@TempDir Path dir)
+            throws Exception {
+        try (Emulator emulator = leadsWithTwoEvents()) {
+            Process p = start(dir, "listen", "/topic/Leads", "--emulator", emulator.url(), "--replay", "all",
+                    "--store", "replay.json");
+            BlockingQueue<String> out = lines(p);
+            next(out, p, dir);
+            p.getInputStream().close(); // the reader exits, as `| head -n 1` does
+            for (int i = 2; i < 6; i++) {
+                emulator.create("Lead", Map.of("LastName", "P" + i, "Company", "X"));
+            }
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("listen went on writing into a closed pipe");
+            }
+            String err = Files.readString(dir.resolve("stderr.txt"));
+            assertThat(p.exitValue()).as(err).isEqualTo(5);
+            java.util.regex.Matcher failed = java.util.regex.Pattern.compile("#(\\d+) and later events are not "
+                    + "committed").matcher(err);
+            assertThat(failed.find()).as(err).isTrue();
+
+            Process again = start(dir, "listen", "/topic/Leads", "--emulator", emulator.url(), "--store",
+                    "replay.json", "--count", "1");
+            String resumed = finish(again, 60);
+            assertThat(again.exitValue()).as(Files.readString(dir.resolve("stderr.txt"))).isZero();
+            assertThat(Json.MAPPER.readTree(resumed).path("data").path("event").path("replayId").asText())
+                    .as("the next run starts with the event that could not be written").isEqualTo(failed.group(1));
+        }
+    }
+
+    @Test
     void emulatorWithAConfigurationServesItsUsersWithoutPrintingTheirPasswords(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("emulator.json"), """
                 {"users": [{"username": "ci@acme.test", "password": "ci-pass-8812"}],

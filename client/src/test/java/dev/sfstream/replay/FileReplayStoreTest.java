@@ -106,6 +106,44 @@ class FileReplayStoreTest {
     }
 
     @Test
+    void aRefusedSecondOpenKeepsTheFirstStoresLockAgainstOtherProcesses() throws Exception {
+        Path file = dir.resolve("replay.json");
+        try (ReplayStore first = ReplayStore.file(file)) {
+            assertThatThrownBy(() -> ReplayStore.file(file)).isInstanceOf(ReplayStoreException.class);
+            assertThat(LockProbe.run(file)).as("another process must still be refused").isEqualTo(LockProbe.REFUSED);
+        }
+        assertThat(LockProbe.run(file)).isEqualTo(LockProbe.OPENED);
+    }
+
+    @Test
+    void aSymbolicLinkToAnOpenStoreSharesItsLock() throws Exception {
+        Path file = dir.resolve("replay.json");
+        Path link = Files.createSymbolicLink(dir.resolve("link.json"), file);
+        try (ReplayStore first = ReplayStore.file(file)) {
+            first.put("ns", "/topic/A", marker(1));
+            first.flush();
+            assertThatThrownBy(() -> ReplayStore.file(link)).isInstanceOf(ReplayStoreException.class)
+                    .hasMessageContaining("already open in this process");
+            assertThat(LockProbe.run(link)).isEqualTo(LockProbe.REFUSED);
+        }
+    }
+
+    @Test
+    void aDirectoryIsNotAStore() {
+        assertThatThrownBy(() -> ReplayStore.file(dir)).isInstanceOf(ReplayStoreException.class)
+                .hasMessageContaining("is a directory");
+    }
+
+    @Test
+    void aPutAfterCloseIsRefusedNotLost() {
+        Path file = dir.resolve("replay.json");
+        ReplayStore store = ReplayStore.file(file);
+        store.close();
+        assertThatThrownBy(() -> store.put("ns", "/topic/A", marker(1))).isInstanceOf(ReplayStoreException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
     void aCorruptFileIsReportedAndLeftAsItIs() throws Exception {
         Path file = dir.resolve("replay.json");
         Files.writeString(file, "{ this is not json");

@@ -150,13 +150,14 @@ class StreamingServiceTest {
         final AtomicInteger calls = new AtomicInteger();
         final List<String> handled = new CopyOnWriteArrayList<>();
         volatile boolean broken = true;
+        volatile java.util.function.Function<String, Throwable> failure = IllegalStateException::new;
 
         @Subscribe("/topic/Leads")
-        void onLead(String channel, StreamingEvent event) {
+        void onLead(String channel, StreamingEvent event) throws Throwable {
             String name = event.pushTopic().orElseThrow().sobject().path("LastName").asText();
             calls.incrementAndGet();
             if (broken && name.equals("Poison")) {
-                throw new IllegalStateException("cannot handle " + name);
+                throw failure.apply("cannot handle " + name);
             }
             handled.add(name);
         }
@@ -191,6 +192,50 @@ class StreamingServiceTest {
             service.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> handler.handled.size() == 3);
             assertThat(handler.handled).containsExactly("Good", "Poison", "After");
+        }
+    }
+
+    @Test
+    void anErrorInAHandlerIsRetriedStopsTheChannelAndIsReportedLikeAnyFailure() {
+        leadsTopic();
+        Failing handler = new Failing();
+        handler.failure = StackOverflowError::new;
+        List<HandlerFailure> failures = new CopyOnWriteArrayList<>();
+        try (StreamingService service = StreamingService.builder().client(client()).handlers(handler)
+                .retries(2, Duration.ofMillis(10)).onFailure(failures::add).build()) {
+            service.start();
+            emulator.create("Lead", Map.of("LastName", "Good", "Company", "X"));
+            emulator.create("Lead", Map.of("LastName", "Poison", "Company", "X"));
+            emulator.create("Lead", Map.of("LastName", "After", "Company", "X"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> failures.size() == 1);
+            assertThat(failures.get(0).cause()).isInstanceOf(StackOverflowError.class);
+            assertThat(failures.get(0).attempts()).isEqualTo(3);
+            assertThat(service.stoppedChannels()).containsExactly("/topic/Leads");
+        }
+        handler.broken = false;
+        try (StreamingService service = StreamingService.builder().client(client()).handlers(handler).build()) {
+            service.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> handler.handled.size() == 3);
+            assertThat(handler.handled).containsExactly("Good", "Poison", "After");
+        }
+    }
+
+    @Test
+    void aLinkageErrorWithPolicySkipIsReportedBeforeTheServiceGoesOn() {
+        leadsTopic();
+        Failing handler = new Failing();
+        handler.failure = NoClassDefFoundError::new;
+        List<HandlerFailure> failures = new CopyOnWriteArrayList<>();
+        try (StreamingService service = StreamingService.builder().client(client()).handlers(handler)
+                .retries(1, Duration.ofMillis(10)).errorPolicy(ErrorPolicy.SKIP).onFailure(failures::add).build()) {
+            service.start();
+            emulator.create("Lead", Map.of("LastName", "Poison", "Company", "X"));
+            emulator.create("Lead", Map.of("LastName", "After", "Company", "X"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> handler.handled.contains("After"));
+            assertThat(failures).singleElement().satisfies(f -> {
+                assertThat(f.cause()).isInstanceOf(NoClassDefFoundError.class);
+                assertThat(f.attempts()).isEqualTo(2);
+            });
         }
     }
 
