@@ -41,7 +41,24 @@ public final class JwtBearerAuthenticator extends CachingAuthenticator {
             throw new IllegalArgumentException("privateKey is required (privateKeyPem or privateKeyFile)");
         }
         this.privateKey = b.privateKey;
-        this.audience = b.audience != null ? b.audience : settings.loginHost.url().toString();
+        this.audience = b.audience != null ? b.audience : defaultAudience(settings.loginHost.url());
+    }
+
+    /**
+     * Salesforce takes {@code https://login.salesforce.com}, {@code https://test.salesforce.com} or an Experience Cloud
+     * site's URL as the JWT's audience, not a My Domain: a sandbox host (test.salesforce.com or a
+     * {@code .sandbox.my.salesforce.com} My Domain) gets test, any other salesforce.com host login. Other hosts (an
+     * Experience Cloud site, a local emulator) are their own audience.
+     */
+    static String defaultAudience(java.net.URI loginUrl) {
+        String host = loginUrl.getHost() == null ? "" : loginUrl.getHost().toLowerCase(java.util.Locale.ROOT);
+        if (host.equals("test.salesforce.com") || host.endsWith(".sandbox.my.salesforce.com")) {
+            return "https://test.salesforce.com";
+        }
+        if (host.equals("salesforce.com") || host.endsWith(".salesforce.com")) {
+            return "https://login.salesforce.com";
+        }
+        return loginUrl.toString();
     }
 
     public static Builder builder() {
@@ -157,7 +174,11 @@ public final class JwtBearerAuthenticator extends CachingAuthenticator {
             return this;
         }
 
-        /** The JWT's {@code aud}; by default the login host's URL. */
+        /**
+         * The JWT's {@code aud}: by default {@code https://test.salesforce.com} for a sandbox login host,
+         * {@code https://login.salesforce.com} for any other salesforce.com host (My Domains included), else the login
+         * host's URL (an Experience Cloud site).
+         */
         public Builder audience(String audience) {
             this.audience = audience;
             return this;

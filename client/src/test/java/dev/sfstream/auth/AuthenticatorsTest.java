@@ -196,4 +196,15 @@ class AuthenticatorsTest {
         assertThatThrownBy(() -> PasswordAuthenticator.builder().consumerKey("k").build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("consumerSecret is required");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "https://login.salesforce.com, https://login.salesforce.com",
+        "https://acme.my.salesforce.com, https://login.salesforce.com",
+        "https://test.salesforce.com, https://test.salesforce.com",
+        "https://acme--uat.sandbox.my.salesforce.com, https://test.salesforce.com",
+        "https://acme.force.com/customers, https://acme.force.com/customers"})
+    void theJwtAudienceIsTheOneSalesforceAcceptsForTheLoginHost(String loginUrl, String audience) {
+        assertThat(JwtBearerAuthenticator.defaultAudience(java.net.URI.create(loginUrl))).isEqualTo(audience);
+    }
 }
