@@ -102,7 +102,7 @@ class SecretsTest {
                     StaticTokenAuthenticator.of(url, STATIC_TOKEN),
                     new EmulatorUser("ci@acme.test", PASSWORD, SECURITY_TOKEN, "", ""),
                     new ConnectedApp("ci-app", CLIENT_SECRET, null, null),
-                    RedisReplayStore.builder(URI.create("redis://user:" + REDIS_PASSWORD + "@127.0.0.1:1")).build()));
+                    RedisReplayStore.builder(URI.create("redis://user:" + REDIS_PASSWORD + "@127.0.0.1:1"))));
             StreamingClient.Builder clientBuilder = StreamingClient.builder().authenticator(good);
             configs.add(clientBuilder);
             StreamingClient client = clientBuilder.build();
@@ -111,6 +111,8 @@ class SecretsTest {
             configs.forEach(c -> seen.add(String.valueOf(c)));
 
             // Failure paths, each with its secrets.
+            capture(() -> RedisReplayStore.builder(URI.create("redis://user:" + REDIS_PASSWORD + "@127.0.0.1:1"))
+                    .build());
             capture(() -> PasswordAuthenticator.builder().loginUrl(url).consumerKey("ci-app")
                     .consumerSecret(CLIENT_SECRET).username("ci@acme.test").password(PASSWORD).build().token());
             capture(() -> PasswordAuthenticator.builder().loginUrl(url).consumerKey("ci-app")
