@@ -101,7 +101,8 @@ class RequestSizeLimitsTest {
         }
         assertThat(lead.path("body").get(0).path("fields")).extracting(JsonNode::asText)
                 .containsExactly("Description");
-        assertThat(lead.path("body").get(0).path("message").asText()).startsWith("Description: data value too large: ddd");
+        assertThat(lead.path("body").get(0).path("message").asText())
+                .startsWith("Description: data value too large: ddd");
         assertThat(emulator.records("Lead")).isEmpty();
         assertThat(retained("/event/Order_Placed__e")).isZero();
 

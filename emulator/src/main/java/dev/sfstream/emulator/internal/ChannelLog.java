@@ -79,13 +79,15 @@ final class ChannelLog {
         return new ArrayList<>(events.subList(head, events.size()));
     }
 
-    /** Puts back one of a snapshot's events, in replay ID order, before any event is appended. */
-    synchronized void restore(RetainedEvent event) {
-        take(event);
-    }
-
-    /** Puts back a snapshot's replay ID counter. */
-    synchronized void restoreLastReplayId(long last) {
+    /**
+     * Puts back a snapshot's events (in replay ID order) and replay ID counter, before any event is appended. The
+     * caller counts them against the budget, in the org's order ({@link StreamingHub#restore}).
+     */
+    synchronized void restore(long last, List<RetainedEvent> retained) {
+        for (RetainedEvent event : retained) {
+            events.add(event);
+            bytes += event.bytes;
+        }
         lastReplayId = Math.max(lastReplayId, last);
     }
 

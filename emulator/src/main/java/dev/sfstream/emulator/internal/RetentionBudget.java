@@ -37,7 +37,10 @@ final class RetentionBudget {
         return maxBytes;
     }
 
-    /** Counts an event a log has taken in; called under the log's lock, in the log's replay ID order. */
+    /**
+     * Counts an event a log has taken in: called under the log's lock as events are appended, or while a snapshot
+     * is restored, before the server starts.
+     */
     synchronized void added(ChannelLog log, RetainedEvent event) {
         bytes += event.bytes;
         events++;

@@ -88,19 +88,21 @@ public final class StreamingHub {
 
     /**
      * Puts back a snapshot's channels: each one's replay ID counter and retained events, counted against the budget
-     * oldest first across channels, so that a smaller budget than the snapshot's drops the oldest events.
+     * oldest first across channels (by creation time), so that a smaller budget than the snapshot's drops the
+     * oldest events. Called before the server starts.
      */
     void restore(Map<String, OrgSnapshot.LoadedChannel> channels) {
-        record Restored(String channel, RetainedEvent event) {
+        record Restored(ChannelLog log, RetainedEvent event) {
         }
         List<Restored> all = new ArrayList<>();
         channels.forEach((name, c) -> {
-            log(name).restoreLastReplayId(c.lastReplayId());
-            c.events().forEach(e -> all.add(new Restored(name, e)));
+            ChannelLog log = log(name);
+            log.restore(c.lastReplayId(), c.events());
+            c.events().forEach(e -> all.add(new Restored(log, e)));
         });
         all.sort(java.util.Comparator.comparing((Restored r) -> r.event().createdAt)
                 .thenComparingLong(r -> r.event().replayId));
-        all.forEach(r -> log(r.channel()).restore(r.event()));
+        all.forEach(r -> budget.added(r.log(), r.event()));
         budget.trim(null, 0);
     }
 
