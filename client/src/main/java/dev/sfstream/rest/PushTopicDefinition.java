@@ -36,6 +36,13 @@ public record PushTopicDefinition(String name, String query, String apiVersion, 
         return new Builder();
     }
 
+    /** The same definition under another name (a stored topic's spelling of it). */
+    public PushTopicDefinition withName(String otherName) {
+        return otherName.equals(name) ? this : new PushTopicDefinition(otherName, query, apiVersion, notifyForFields,
+                notifyForOperationCreate, notifyForOperationUpdate, notifyForOperationDelete,
+                notifyForOperationUndelete, description, active);
+    }
+
     /** The channel of this topic: {@code /topic/<name>}. */
     public String channel() {
         return "/topic/" + name;

@@ -27,7 +27,9 @@ public final class PushTopics {
     }
 
     /**
-     * Creates the topic, or updates the one with that name to match; does nothing when it already matches.
+     * Creates the topic, or updates the one with that name to match; does nothing when it already matches. The name
+     * is matched without regard to case, as Salesforce does, and an existing topic keeps its name: use the returned
+     * topic's {@code definition().channel()} to subscribe.
      *
      * @return the topic as stored
      * @throws RestException when the definition breaks Salesforce's rules (checked offline) or Salesforce refuses it
@@ -51,11 +53,16 @@ public final class PushTopics {
             }
         }
         PushTopic current = existing.get();
-        if (current.definition().equals(definition)) {
+        // Names are unique without regard to case: a topic declared as "leadupdates" where "LeadUpdates" exists is
+        // that topic, and keeps its name, so that /topic/LeadUpdates subscribers go on receiving.
+        PushTopicDefinition wanted = definition.withName(current.definition().name());
+        if (current.definition().equals(wanted)) {
             return current;
         }
-        rest.update("PushTopic", current.id(), definition.fields());
-        return new PushTopic(current.id(), definition);
+        Map<String, Object> fields = new java.util.LinkedHashMap<>(wanted.fields());
+        fields.remove("Name");
+        rest.update("PushTopic", current.id(), fields);
+        return new PushTopic(current.id(), wanted);
     }
 
     /** Stops the topic from notifying (IsActive = false); it keeps its name and query. */

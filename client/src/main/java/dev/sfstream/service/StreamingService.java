@@ -148,10 +148,14 @@ public final class StreamingService implements AutoCloseable {
                         + "definitions (" + b.name() + ")");
             }
         }
-        declared.values().forEach(topics::declare);
+        Map<String, String> storedChannel = new java.util.HashMap<>();
+        for (PushTopicDefinition def : declared.values()) {
+            storedChannel.put(def.channel(), topics.declare(def).definition().channel());
+        }
         Map<String, List<Binding>> byChannel = new LinkedHashMap<>();
         for (Binding b : bindings) {
-            byChannel.computeIfAbsent(b.channel, c -> new ArrayList<>()).add(b);
+            byChannel.computeIfAbsent(storedChannel.getOrDefault(b.channel, b.channel), c -> new ArrayList<>())
+                    .add(b);
         }
         for (Map.Entry<String, List<Binding>> e : byChannel.entrySet()) {
             String channel = e.getKey();

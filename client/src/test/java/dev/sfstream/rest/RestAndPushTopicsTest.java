@@ -94,6 +94,26 @@ class RestAndPushTopicsTest {
     }
 
     @Test
+    void declaringANameSpelledInAnotherCaseUpdatesTheTopicAndKeepsItsName() {
+        emulator.create("PushTopic", Map.of("Name", "LeadUpdates", "Query", "SELECT Id, FirstName FROM Lead",
+                "ApiVersion", 64.0));
+        try (StreamingClient client = StreamingClient.builder().authenticator(rest.authenticator()).build()) {
+            client.open();
+            client.subscribe("/topic/LeadUpdates");
+            PushTopic declared = topics.declare(PushTopicDefinition.builder().name("leadupdates")
+                    .query("SELECT Id, LastName FROM Lead").build());
+            assertThat(declared.definition().channel()).isEqualTo("/topic/LeadUpdates");
+            assertThat(topics.list()).singleElement().satisfies(t -> {
+                assertThat(t.definition().name()).isEqualTo("LeadUpdates");
+                assertThat(t.definition().query()).isEqualTo("SELECT Id, LastName FROM Lead");
+            });
+            emulator.create("Lead", Map.of("LastName", "Still", "Company", "X"));
+            StreamingEvent e = client.receive(Duration.ofSeconds(10)).orElseThrow();
+            assertThat(e.pushTopic().orElseThrow().sobject().path("LastName").asText()).isEqualTo("Still");
+        }
+    }
+
+    @Test
     void declaringTwiceLeavesOneTopicUpdated() {
         PushTopicDefinition v1 = PushTopicDefinition.builder().name("ContactUpdates")
                 .query("SELECT Id, FirstName FROM Contact").build();

@@ -39,7 +39,8 @@ class ChaosSoakTest {
         try (FaultProxy proxy = new FaultProxy();
                 Emulator emulator = Emulator.builder().quiet(true).longPollTimeout(Duration.ofSeconds(2))
                         .reconnectTimeout(Duration.ofSeconds(3)).advertisedUrl(proxy.url())
-                        .retainedEventsPerChannel(events + 1000).replayBatchSize(500).build().start();
+                        .retainedEventsPerChannel(events + 1000).retainedEventBytes(512L << 20)
+                        .replayBatchSize(500).build().start();
                 ReplayStore store = ReplayStore.inMemory()) {
             proxy.target(emulator.port());
             StreamingClient client = StreamingClient.builder()
