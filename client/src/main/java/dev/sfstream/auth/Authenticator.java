@@ -5,8 +5,9 @@ package dev.sfstream.auth;
  * once: they share its token, and when Salesforce rejects it, one new token request serves every caller.
  *
  * <p>Implementations: {@link PasswordAuthenticator}, {@link RefreshTokenAuthenticator},
- * {@link ClientCredentialsAuthenticator}, {@link JwtBearerAuthenticator}, {@link StaticTokenAuthenticator}; or
- * extend {@link CachingAuthenticator} for another grant. Implementations are thread-safe.
+ * {@link ClientCredentialsAuthenticator}, {@link JwtBearerAuthenticator}, {@link StaticTokenAuthenticator},
+ * {@link SfCliAuthenticator} (an org of the Salesforce CLI); or extend {@link CachingAuthenticator} for another
+ * grant. Implementations are thread-safe.
  */
 public interface Authenticator {
     /**
