@@ -49,7 +49,7 @@ public final class EmulatorConfig {
     }
 
     /**
-     * A builder from command-line options, as {@code sfstream emulator} and {@link Emulator#main} take them: the
+     * A builder from command-line options, as {@code sfstream emulator} and {@link EmulatorMain#main} take them: the
      * configuration file first, then the options given explicitly, which win. Port 8080 when neither names one.
      *
      * @param config the configuration file, or {@code null}
