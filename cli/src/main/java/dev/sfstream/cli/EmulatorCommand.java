@@ -4,6 +4,7 @@ import dev.sfstream.emulator.Emulator;
 import dev.sfstream.emulator.EmulatorConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,8 +21,13 @@ final class EmulatorCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-            description = "Address to listen on [default: ${DEFAULT-VALUE}].")
+            description = "Address to listen on [default: ${DEFAULT-VALUE}]. Any other than loopback (0.0.0.0, a LAN "
+                    + "address) lets everyone who can reach it use the org: the fault endpoints take no token.")
     String host;
+
+    @Option(names = "--advertised-url", paramLabel = "URL", description = "URL to hand out as instance_url in token "
+            + "responses, for clients behind a proxy [default: the address each client used].")
+    String advertisedUrl;
 
     @Option(names = "--config", paramLabel = "FILE", description = "JSON configuration: users, connected apps, "
             + "timeouts, limits (see the README).")
@@ -38,13 +44,15 @@ final class EmulatorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         // Options given explicitly win over the configuration file; the defaults shown in --help are fromOptions'.
-        Emulator.Builder builder = EmulatorConfig.fromOptions(config,
+        Emulator emulator = EmulatorConfig.fromOptions(config,
                 parsed.hasMatchedOption("--port") ? port : null,
-                parsed.hasMatchedOption("--host") ? host : null, data);
-        Emulator emulator = builder.build().start();
+                parsed.hasMatchedOption("--host") ? host : null, data, advertisedUrl).build();
+        warnIfExposed(emulator, spec.commandLine().getErr());
+        emulator.start();
         PrintWriter out = spec.commandLine().getOut();
         out.println("sfstream emulator listening on " + emulator.url());
-        out.println("  login and instance URL: " + emulator.url());
+        out.println("  login URL: " + emulator.url() + "; instance URL handed out: "
+                + emulator.advertisedUrl().orElse("the address each client used"));
         emulator.credentials().forEach(line -> out.println("  " + line));
         out.println("  faults: POST " + emulator.url() + "/emulator/{revoke-tokens,drop-sessions,busy?seconds=N,"
                 + "advance-clock?hours=N}; GET /emulator/status");
@@ -52,5 +60,19 @@ final class EmulatorCommand implements Callable<Integer> {
         out.flush();
         emulator.awaitShutdown();
         return ExitCode.OK;
+    }
+
+    /**
+     * Prints the emulator's exposure warning on {@code err} when it is to listen beyond loopback, before it starts.
+     *
+     * @return whether it printed one
+     */
+    static boolean warnIfExposed(Emulator emulator, PrintWriter err) {
+        Optional<String> warning = emulator.exposureWarning();
+        warning.ifPresent(text -> {
+            err.println(text);
+            err.flush();
+        });
+        return warning.isPresent();
     }
 }

@@ -2,6 +2,9 @@ package dev.sfstream.emulator;
 
 import dev.sfstream.emulator.internal.DmlException;
 import dev.sfstream.emulator.internal.EmulatorServer;
+import dev.sfstream.emulator.internal.Exposure;
+import dev.sfstream.emulator.internal.InstanceUrl;
+import dev.sfstream.emulator.internal.Logins;
 import dev.sfstream.emulator.internal.PlatformEventSchema;
 import dev.sfstream.emulator.internal.RecordChange;
 import dev.sfstream.emulator.internal.Settings;
@@ -79,20 +82,7 @@ public final class Emulator implements AutoCloseable {
      * those that came from a configuration are not (they are the configuration's to keep).
      */
     public List<String> credentials() {
-        List<String> lines = new ArrayList<>();
-        for (EmulatorUser user : settings.users()) {
-            boolean known = user.username().equals(DEFAULT_USERNAME) && user.password().equals(DEFAULT_PASSWORD);
-            lines.add("user " + user.username() + (known ? ", password " + DEFAULT_PASSWORD
-                    : " (password as configured)"));
-        }
-        for (ConnectedApp app : settings.apps()) {
-            boolean known = app.clientId().equals(DEFAULT_CLIENT_ID)
-                    && app.clientSecret().equals(DEFAULT_CLIENT_SECRET);
-            lines.add("connected app: client id " + app.clientId() + (known ? ", secret " + DEFAULT_CLIENT_SECRET
-                    : " (secret as configured)") + (app.runAsUsername() == null ? ""
-                    : "; client credentials run as " + app.runAsUsername()));
-        }
-        return lines;
+        return Logins.describe(settings);
     }
 
     /**
@@ -122,6 +112,20 @@ public final class Emulator implements AutoCloseable {
     public String url() {
         requireStarted();
         return server.url();
+    }
+
+    /** The URL handed out instead of the address each client used ({@link Builder#advertisedUrl}), if one is set. */
+    public Optional<String> advertisedUrl() {
+        return Optional.ofNullable(settings.advertisedUrl());
+    }
+
+    /**
+     * The warning to print when this emulator listens beyond loopback ({@code 0.0.0.0}, a LAN address), empty on
+     * loopback: its fault endpoints take no token, and the default credentials, when still in place, are public.
+     * Decided from the configured host; the emulator need not be started.
+     */
+    public Optional<String> exposureWarning() {
+        return Exposure.warning(settings.host(), Logins.wellKnown(settings));
     }
 
     /** The port it listens on. */
@@ -295,7 +299,10 @@ public final class Emulator implements AutoCloseable {
         private Builder() {
         }
 
-        /** The address to listen on; 127.0.0.1 by default. */
+        /**
+         * The address to listen on; 127.0.0.1 by default. Any other than loopback lets other machines use the org
+         * without credentials (see {@link Emulator#exposureWarning()}).
+         */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
@@ -400,11 +407,17 @@ public final class Emulator implements AutoCloseable {
         }
 
         /**
-         * The instance URL the token endpoint hands out, when clients reach the emulator through a proxy or another
-         * address (a fault-injecting proxy in tests, a container's published port). By default its own URL.
+         * The URL the emulator hands out as its own, whatever address a client used: the {@code instance_url} and
+         * {@code id} of every token response and the identity's {@code sub}. For clients that reach the emulator
+         * through a proxy (a fault-injecting proxy in tests, a reverse proxy) whose requests carry the emulator's
+         * address. Without it, each answer gives the scheme, host and port the client sent its request to (its
+         * {@code Host} header), so a client that reached the emulator on any address keeps using that one.
+         *
+         * @param url an absolute {@code http} or {@code https} URL; a trailing slash is dropped
+         * @throws IllegalArgumentException when it is not one
          */
         public Builder advertisedUrl(String url) {
-            this.advertisedUrl = Objects.requireNonNull(url, "advertisedUrl").replaceAll("/+$", "");
+            this.advertisedUrl = InstanceUrl.checkAdvertised(url);
             return this;
         }
 

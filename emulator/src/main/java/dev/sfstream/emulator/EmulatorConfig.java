@@ -32,7 +32,8 @@ import java.util.Map;
  *   "concurrentClientLimit": 20, "dailyDeliveryLimit": 0,
  *   "retainedEventsPerChannel": 100000, "retainedEventBytes": 67108864, "replayBatchSize": 1000,
  *   "changeDataCapture": ["Account", "Contact"],
- *   "platformEvents": {"Order_Placed__e": ["OrderId__c", "Amount__c"]}
+ *   "platformEvents": {"Order_Placed__e": ["OrderId__c", "Amount__c"]},
+ *   "advertisedUrl": "http://emulator.test:8080"
  * }
  * }</pre>
  *
@@ -43,9 +44,17 @@ public final class EmulatorConfig {
     private static final List<String> KEYS = List.of("host", "port", "users", "connectedApps", "tokenLifetime",
             "longPollTimeout", "reconnectTimeout", "concurrentClientLimit", "dailyDeliveryLimit",
             "retainedEventsPerChannel", "retainedEventBytes", "replayBatchSize", "queryPageSize", "changeDataCapture",
-            "platformEvents", "dataFile");
+            "platformEvents", "dataFile", "advertisedUrl");
 
     private EmulatorConfig() {
+    }
+
+    /**
+     * A builder from command-line options, without an advertised URL: {@link #fromOptions(Path, Integer, String,
+     * Path, String)}.
+     */
+    public static Emulator.Builder fromOptions(Path config, Integer port, String host, Path data) {
+        return fromOptions(config, port, host, data, null);
     }
 
     /**
@@ -56,9 +65,11 @@ public final class EmulatorConfig {
      * @param port the port, or {@code null}
      * @param host the address to listen on, or {@code null}
      * @param data the data file that keeps the org across restarts, or {@code null}
-     * @throws IllegalArgumentException naming the file and the key that is wrong
+     * @param advertisedUrl the URL to hand out instead of the address each client used, or {@code null}
+     * @throws IllegalArgumentException naming the file and the key, or the setting, that is wrong
      */
-    public static Emulator.Builder fromOptions(Path config, Integer port, String host, Path data) {
+    public static Emulator.Builder fromOptions(Path config, Integer port, String host, Path data,
+            String advertisedUrl) {
         Emulator.Builder builder = Emulator.builder().port(8080).quiet(true);
         if (config != null) {
             apply(config, builder);
@@ -71,6 +82,9 @@ public final class EmulatorConfig {
         }
         if (data != null) {
             builder.dataFile(data);
+        }
+        if (advertisedUrl != null) {
+            builder.advertisedUrl(advertisedUrl);
         }
         return builder;
     }
@@ -167,6 +181,9 @@ public final class EmulatorConfig {
                     }
                     builder.platformEvent(event.getKey(), fields.toArray(new String[0]));
                 }
+            }
+            if (root.has("advertisedUrl")) {
+                builder.advertisedUrl(text(root, "advertisedUrl"));
             }
             if (root.has("dataFile")) {
                 builder.dataFile(file.toAbsolutePath().getParent().resolve(text(root, "dataFile")));

@@ -7,12 +7,14 @@ import java.util.Map;
 
 /**
  * The emulator's own command line, for builds without the {@code sfstream} CLI:
- * {@code java -cp ... dev.sfstream.emulator.EmulatorMain [--port N] [--host ADDRESS] [--config FILE] [--data FILE]},
+ * {@code java -cp ... dev.sfstream.emulator.EmulatorMain [--port N] [--host ADDRESS] [--config FILE] [--data FILE]
+ * [--advertised-url URL]},
  * the options of {@code sfstream emulator}. Runs in the foreground until Ctrl-C.
  */
 public final class EmulatorMain {
-    private static final String USAGE = "usage: EmulatorMain [--port N] [--host ADDRESS] [--config FILE] [--data FILE]";
-    private static final List<String> OPTIONS = List.of("--port", "--host", "--config", "--data");
+    private static final String USAGE = "usage: EmulatorMain [--port N] [--host ADDRESS] [--config FILE] [--data FILE] "
+            + "[--advertised-url URL]";
+    private static final List<String> OPTIONS = List.of("--port", "--host", "--config", "--data", "--advertised-url");
 
     private EmulatorMain() {
     }
@@ -29,13 +31,17 @@ public final class EmulatorMain {
                     options.containsKey("--config") ? Path.of(options.get("--config")) : null,
                     options.containsKey("--port") ? port(options.get("--port")) : null,
                     options.get("--host"),
-                    options.containsKey("--data") ? Path.of(options.get("--data")) : null).build().start();
+                    options.containsKey("--data") ? Path.of(options.get("--data")) : null,
+                    options.get("--advertised-url")).build();
+            emulator.exposureWarning().ifPresent(System.err::println);
+            emulator.start();
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("emulator: " + e.getMessage());
             System.exit(2);
             return;
         }
         System.out.println("sfstream emulator listening on " + emulator.url());
+        emulator.advertisedUrl().ifPresent(url -> System.out.println("  instance URL handed out: " + url));
         emulator.credentials().forEach(line -> System.out.println("  " + line));
         emulator.awaitShutdown();
     }

@@ -15,6 +15,12 @@ class EmulatorMainTest {
     }
 
     @Test
+    void takesAnAdvertisedUrl() {
+        assertThat(EmulatorMain.parse(new String[] {"--advertised-url", "http://proxy.test:9999"}))
+                .isEqualTo(Map.of("--advertised-url", "http://proxy.test:9999"));
+    }
+
+    @Test
     void helpIsNotAnError() {
         assertThat(EmulatorMain.parse(new String[] {"--port", "0", "--help"})).isNull();
     }

@@ -75,7 +75,7 @@ public final class EmulatorServer {
         cometd.setInitOrder(1);
         context.addServlet(cometd, "/cometd/*");
         context.addFilter(new FilterHolder(new RequestLimitFilter()), "/cometd/*", EnumSet.of(DispatcherType.REQUEST));
-        OAuthServlet oauth = new OAuthServlet(org, this::instanceUrl);
+        OAuthServlet oauth = new OAuthServlet(org, new InstanceUrl(settings.advertisedUrl(), this::url));
         context.addServlet(new ServletHolder(oauth), "/services/oauth2/*");
         context.addServlet(new ServletHolder(new RestServlet(org)), "/services/data/*");
         context.addServlet(new ServletHolder(new IdentityServlet(org, oauth)), "/id/*");
@@ -106,12 +106,6 @@ public final class EmulatorServer {
 
     public String url() {
         return baseUrl;
-    }
-
-    /** The instance URL token responses hand out: the advertised URL when set, else the emulator's own. */
-    public String instanceUrl() {
-        String advertised = org.settings().advertisedUrl();
-        return advertised != null ? advertised : baseUrl;
     }
 
     public InetSocketAddress address() {

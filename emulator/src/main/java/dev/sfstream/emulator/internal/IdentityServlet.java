@@ -27,6 +27,6 @@ final class IdentityServlet extends HttpServlet {
             Json.errors(response, 403, List.of(ApiError.of("INVALID_SESSION_ID", "Session expired or invalid")));
             return;
         }
-        Json.write(response, 200, oauth.identity(grant.get()));
+        Json.write(response, 200, oauth.identity(grant.get(), request));
     }
 }

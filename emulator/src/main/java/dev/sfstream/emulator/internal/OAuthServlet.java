@@ -16,26 +16,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * {@code /services/oauth2/token}, {@code /userinfo} and {@code /revoke}: the password, refresh token, client
- * credentials and JWT bearer grants, with Salesforce's success body and its error pairs
- * ({@code invalid_grant}/{@code authentication failure} and the others of PROTOCOL.md section 6). Parameters are
- * read from a form body or the query string; a JSON body is refused as Salesforce does.
+ * credentials and JWT bearer grants, with Salesforce's success body and the {@code error}/{@code error_description}
+ * pairs of its OAuth flow errors page ({@code invalid_grant}/{@code authentication failure} for a bad user or
+ * password, {@code invalid_client_id}, {@code invalid_client}, {@code unsupported_grant_type}, {@code invalid_grant}/
+ * {@code expired access/refresh token}). Parameters are read from a form body or the query string; a JSON body is
+ * refused as Salesforce does. The URLs in a token body follow {@link InstanceUrl}.
  */
 final class OAuthServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
     private final transient EmulatedOrg org;
-    private final transient Supplier<String> baseUrl;
+    private final transient InstanceUrl instanceUrl;
 
-    OAuthServlet(EmulatedOrg org, Supplier<String> baseUrl) {
+    OAuthServlet(EmulatedOrg org, InstanceUrl instanceUrl) {
         this.org = org;
-        this.baseUrl = baseUrl;
+        this.instanceUrl = instanceUrl;
     }
 
     private static final class OAuthError extends Exception {
@@ -92,7 +93,7 @@ final class OAuthServlet extends HttpServlet {
             } else {
                 throw new OAuthError("unsupported_grant_type", "grant type not supported");
             }
-            Json.write(response, 200, tokenBody(issued));
+            Json.write(response, 200, tokenBody(issued, request));
         } catch (OAuthError e) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("error", e.error);
@@ -165,7 +166,7 @@ final class OAuthServlet extends HttpServlet {
         }
         String aud = String.valueOf(claims.get("aud"));
         if (!aud.equals("https://login.salesforce.com") && !aud.equals("https://test.salesforce.com")
-                && !trimSlash(aud).equals(trimSlash(baseUrl.get()))) {
+                && !instanceUrl.names(aud, request)) {
             throw new OAuthError("invalid_grant", "audience is invalid");
         }
         Object exp = claims.get("exp");
@@ -189,8 +190,8 @@ final class OAuthServlet extends HttpServlet {
         }
     }
 
-    private Map<String, Object> tokenBody(TokenStore.Issued issued) {
-        String base = baseUrl.get();
+    private Map<String, Object> tokenBody(TokenStore.Issued issued, HttpServletRequest request) {
+        String base = instanceUrl.of(request);
         String id = base + "/id/" + org.orgId() + "/" + issued.grant().userId();
         String issuedAt = String.valueOf(issued.grant().issuedAt().toEpochMilli());
         Map<String, Object> body = new LinkedHashMap<>();
@@ -222,13 +223,13 @@ final class OAuthServlet extends HttpServlet {
             Json.write(response, 403, "Bad_OAuth_Token");
             return;
         }
-        Json.write(response, 200, identity(grant.get()));
+        Json.write(response, 200, identity(grant.get(), request));
     }
 
     /** The identity of a token's user, as {@code /userinfo} and the {@code id} URL answer. */
-    Map<String, Object> identity(TokenStore.Grant grant) {
+    Map<String, Object> identity(TokenStore.Grant grant, HttpServletRequest request) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("sub", baseUrl.get() + "/id/" + org.orgId() + "/" + grant.userId());
+        body.put("sub", instanceUrl.of(request) + "/id/" + org.orgId() + "/" + grant.userId());
         body.put("user_id", grant.userId());
         body.put("organization_id", org.orgId());
         body.put("preferred_username", grant.username());
@@ -249,10 +250,6 @@ final class OAuthServlet extends HttpServlet {
         }
         org.tokens().revoke(token);
         response.setStatus(200);
-    }
-
-    private static String trimSlash(String s) {
-        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
     static boolean constantTimeEquals(String expected, String given) {
