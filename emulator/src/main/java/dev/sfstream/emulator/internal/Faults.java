@@ -9,17 +9,19 @@ import java.util.Map;
 /** The fault and admin operations, shared by the HTTP endpoints and the Java API. Thread-safe. */
 public final class Faults {
     private final EmulatedOrg org;
-    private final SalesforceStreaming streaming;
+    private final ClientSessions sessions;
+    private final SalesforcePolicy policy;
 
-    Faults(EmulatedOrg org, SalesforceStreaming streaming) {
+    Faults(EmulatedOrg org, ClientSessions sessions, SalesforcePolicy policy) {
         this.org = org;
-        this.streaming = streaming;
+        this.sessions = sessions;
+        this.policy = policy;
     }
 
     /** Revokes every access token; held connects are answered {@code 401::Authentication invalid} at once. */
     public void revokeTokens() {
         org.tokens().revokeAllAccessTokens();
-        streaming.wakeAll();
+        sessions.wakeAll();
     }
 
     /**
@@ -27,23 +29,23 @@ public final class Faults {
      * {@code 403::Unknown client}.
      */
     public int dropSessions() {
-        return streaming.dropSessions();
+        return sessions.dropSessions();
     }
 
     /** Sends every client a server-initiated {@code /meta/disconnect}; each must handshake again. */
     public int disconnectSessions() {
-        return streaming.disconnectSessions();
+        return sessions.disconnectSessions();
     }
 
     /** Answers handshake, connect and subscribe with the 503 busy reason for a while. */
     public void busy(Duration duration) {
-        streaming.busyUntil(Instant.now().plus(duration));
+        policy.busyUntil(Instant.now().plus(duration));
     }
 
     /** Moves the org's clock forward: retention windows and token lifetimes follow. */
     public void advanceClock(Duration by) {
         org.clock().advance(by);
-        streaming.wakeAll();
+        sessions.wakeAll();
     }
 
     /** Restores a deleted record from the recycle bin. */
@@ -64,9 +66,9 @@ public final class Faults {
     /** Clients, subscriptions, channels with their last replay ID, and the retained events' bytes. */
     public Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
-        status.put("clients", streaming.clientCount());
-        status.put("heldConnects", streaming.heldConnectCount());
-        status.put("connectsReceived", streaming.connectsReceived());
+        status.put("clients", sessions.clientCount());
+        status.put("heldConnects", sessions.heldConnectCount());
+        status.put("connectsReceived", sessions.connectsReceived());
         status.put("subscriptions", org.hub().subscriptions());
         status.put("channels", org.hub().status());
         status.put("retention", org.hub().retention());

@@ -229,7 +229,7 @@ public final class StreamingHub {
     Set<String> subscribedUsers(String channel) {
         Set<String> users = new java.util.HashSet<>();
         for (Subscriber s : byChannel.getOrDefault(channel, Set.of())) {
-            Object user = s.session.getAttribute(SalesforceStreaming.USER_ID);
+            Object user = s.session.getAttribute(ClientSessions.USER_ID);
             if (user != null) {
                 users.add(user.toString());
             }
