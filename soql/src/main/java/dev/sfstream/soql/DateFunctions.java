@@ -20,7 +20,7 @@ final class DateFunctions {
     private DateFunctions() {
     }
 
-    static CompiledQuery.ValueReader reader(Operand.Function fn, CompiledQuery.ValueReader field) {
+    static ConditionCompiler.ValueReader reader(Operand.Function fn, ConditionCompiler.ValueReader field) {
         String name = fn.name().toUpperCase(Locale.ROOT);
         if (fn.isAggregate()) {
             throw new MalformedQueryException("aggregate function " + name + "() cannot be used in WHERE",
