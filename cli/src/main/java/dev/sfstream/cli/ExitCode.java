@@ -17,7 +17,7 @@ final class ExitCode {
     static final int USAGE = 2;
     /** Authentication failed: wrong credentials, revoked token. */
     static final int AUTHENTICATION = 3;
-    /** The server or the network failed. */
+    /** The server or the network failed, or a replay store (Redis) could not be reached. */
     static final int SERVER = 4;
     /** Standard output could not be written (the reader of a pipe went away); nothing unwritten was committed. */
     static final int OUTPUT = 5;
@@ -28,7 +28,7 @@ final class ExitCode {
               1  refused (an invalid query, a channel that does not exist, a record Salesforce rejects)
               2  usage (an unknown option, a missing argument, a bad value)
               3  authentication failed
-              4  server or network error
+              4  server or network error (Redis unreachable included)
               5  standard output could not be written (the reader of a pipe exited);
                  events not written are not committed""";
 
@@ -38,6 +38,9 @@ final class ExitCode {
     static int of(Throwable e) {
         if (e instanceof AuthenticationException) {
             return AUTHENTICATION;
+        }
+        if (e instanceof ReplayStoreException && unreachable(e)) {
+            return SERVER;
         }
         if (e instanceof RestException || e instanceof SubscriptionException || e instanceof ReplayIdInvalidException
                 || e instanceof ReplayStoreException) {
@@ -50,5 +53,24 @@ final class ExitCode {
             return USAGE;
         }
         return SERVER;
+    }
+
+    /**
+     * A store that failed because the network did (a Redis that is down, a host that does not resolve, a timeout:
+     * a {@code java.net} exception among the causes, or suppressed by one, as Jedis does) is a network error; a
+     * corrupt or locked file, refused credentials or a refused certificate stay refusals.
+     */
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getClass().getPackageName().equals("java.net")) {
+                return true;
+            }
+            for (Throwable s : t.getSuppressed()) {
+                if (s.getClass().getPackageName().equals("java.net")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }
