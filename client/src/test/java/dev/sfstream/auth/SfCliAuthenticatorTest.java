@@ -133,8 +133,8 @@ class SfCliAuthenticatorTest {
                 .token())
                 .isInstanceOf(AuthenticationException.class)
                 .hasMessageContaining("there is no such file")
-                .hasMessageContaining("install the Salesforce CLI (https://developer.salesforce.com/tools/salesforcecli)"
-                        + " or give its path");
+                .hasMessageContaining("install the Salesforce CLI "
+                        + "(https://developer.salesforce.com/tools/salesforcecli) or give its path");
         assertThatThrownBy(() -> SfCliAuthenticator.builder().targetOrg("dev").executable("sf-not-installed-here")
                 .build().token())
                 .isInstanceOf(AuthenticationException.class)
@@ -156,9 +156,11 @@ class SfCliAuthenticatorTest {
         SfStandIn sf = sf(dir).token(1, token).token(2, token);
         SfCliAuthenticator auth = auth(sf).build();
         AccessToken rejected = auth.token();
+        sf.flag("stale");
         assertThatThrownBy(() -> auth.renew(rejected))
                 .isInstanceOfSatisfying(AuthenticationException.class, e -> {
                     assertThat(e.getMessage()).contains("gave the same one again")
+                            .contains("sf warned: unable to refresh auth for org")
                             .contains("log in again with 'sf org login web --alias myorg'")
                             .doesNotContain(token);
                     assertThat(e.httpStatus()).isEqualTo(401);

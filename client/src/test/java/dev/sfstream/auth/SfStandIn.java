@@ -18,6 +18,7 @@ import java.util.List;
  *       it, so that a test can hand out a fresh token only after revoking the old ones;</li>
  *   <li>{@code redact}: {@code org display} shows the token redacted, as sf does since 2026;</li>
  *   <li>{@code default-org}: the org used without {@code --target-org};</li>
+ *   <li>{@code stale}: {@code org display} warns that it could not refresh the token, as sf does when it fails to;</li>
  *   <li>{@code garbage}: prints a line that is not JSON; {@code slow}: sleeps a minute first.</li>
  * </ul>
  * Every call is appended to {@code calls.log}.
@@ -39,7 +40,8 @@ final class SfStandIn {
             done
             if [ -z "$org" ] && [ -f "$here/default-org" ]; then org=$(cat "$here/default-org"); fi
             fail() {
-              json=$(printf '{"name":"%s","message":"%s","exitCode":1,"context":"OrgDisplayCommand","actions":[],"status":1,"commandName":"OrgDisplayCommand","warnings":[],"code":"1"}' "$1" "$2")
+              json=$(printf '{"name":"%s","message":"%s","exitCode":1,"context":"OrgDisplayCommand",' "$1" "$2"
+                printf '"actions":[],"status":1,"commandName":"OrgDisplayCommand","warnings":[],"code":"1"}')
               if [ "$SF_JSON_TO_STDOUT" = "true" ]; then echo "$json"; else echo "$json" >&2; fi
               exit 1
             }
@@ -55,12 +57,17 @@ final class SfStandIn {
                 while [ ! -f "$here/token-$n" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
                 token=$(cat "$here/token-$n")
                 if [ -f "$here/redact" ]; then token="[REDACTED] Use 'sf org auth show-access-token' to view"; fi
-                printf '{"status":0,"result":{"id":"%s","apiVersion":"64.0","accessToken":"%s","instanceUrl":"%s","username":"dev@sfstream.local","clientId":"PlatformCLI","connectedStatus":"Connected","alias":"myorg"},"warnings":["This command will expose sensitive information."]}\\n' \\
-                  "$(cat "$here/org-id")" "$token" "$(cat "$here/instance-url")"
+                printf '{"status":0,"result":{"id":"%s","apiVersion":"64.0","accessToken":"%s",' \\
+                  "$(cat "$here/org-id")" "$token"
+                printf '"instanceUrl":"%s","username":"dev@sfstream.local","clientId":"PlatformCLI",' \\
+                  "$(cat "$here/instance-url")"
+                warning="This command will expose sensitive information."
+                if [ -f "$here/stale" ]; then warning="unable to refresh auth for org"; fi
+                printf '"connectedStatus":"Connected","alias":"myorg"},"warnings":["%s"]}\\n' "$warning"
                 ;;
               "org auth show-access-token")
                 n=$(cat "$here/display-count")
-                printf '{"status":0,"result":{"accessToken":"%s"},"warnings":["This command exposes a sensitive Access Token."]}\\n' \\
+                printf '{"status":0,"result":{"accessToken":"%s"},"warnings":["This exposes a token."]}\\n' \\
                   "$(cat "$here/token-$n")"
                 ;;
               *) fail Error "not a command of this stand-in: $*" ;;
