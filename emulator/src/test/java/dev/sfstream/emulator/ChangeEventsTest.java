@@ -13,9 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Change Data Capture events for each operation (PROTOCOL.md section 4, [CDC-BODY]): a create carries the
- * non-empty fields, an update only the changed ones plus LastModifiedDate, a delete the header alone, an undelete
- * every non-empty field; every event also goes to {@code /data/ChangeEvents}; only enabled types have a channel.
+ * Change Data Capture events for each operation, as Salesforce's "Change Event Body Fields" describes them: a create
+ * carries the non-empty fields, an update only the changed ones plus LastModifiedDate, a delete the header alone, an
+ * undelete every non-empty field; every event also goes to {@code /data/ChangeEvents}; only enabled types have a channel.
  */
 class ChangeEventsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);

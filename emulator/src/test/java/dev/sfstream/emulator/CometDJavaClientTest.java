@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
 /**
  * CometD's own Java client (BayeuxClient over Jetty's HttpClient) as an outside peer, set up the way Salesforce's
  * EMP-Connector sets it up: an {@code Authorization} header on every request and a replay extension that puts
- * {@code ext.replay = {channel: -2}} on each subscribe. It must receive all four kinds of events in the shapes of
- * PROTOCOL.md section 4.
+ * {@code ext.replay = {channel: -2}} on each subscribe. It must receive all four kinds of events (PushTopic, generic,
+ * platform and change events) in the shapes Salesforce delivers: {@code {"channel": ..., "data": {...}}} with the
+ * replay ID in {@code data.event.replayId}.
  */
 class CometDJavaClientTest {
     private static final Duration WAIT = Duration.ofSeconds(10);

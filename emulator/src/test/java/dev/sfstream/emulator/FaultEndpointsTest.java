@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The {@code /emulator/...} endpoints themselves (status, refused calls) and the org-wide allocations: the daily
- * delivery limit on {@code /meta/connect} (PROTOCOL.md section 7). The faults' effect on clients is in
+ * delivery limit on {@code /meta/connect} ({@code 403::Organization total events daily limit exceeded}). The
+ * faults' effect on clients is in
  * {@link SessionFaultsTest}.
  */
 class FaultEndpointsTest {

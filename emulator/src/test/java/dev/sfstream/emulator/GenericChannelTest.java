@@ -11,8 +11,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Generic streaming: the StreamingChannel push resource (GET and POST) and delivery to chosen users (PROTOCOL.md
- * section 7, [PUSH]).
+ * Generic streaming: the StreamingChannel push resource ({@code /sobjects/StreamingChannel/<Id>/push}, GET and POST,
+ * as Salesforce's "Streaming Channel Push REST API" reference describes it) and delivery to chosen users.
  */
 class GenericChannelTest {
     private static final Duration WAIT = Duration.ofSeconds(10);

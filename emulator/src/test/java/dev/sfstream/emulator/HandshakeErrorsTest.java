@@ -14,9 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Handshake refusals on the wire: {@code 403::Handshake denied} with the cause in {@code ext.sfdc.failureReason}
- * (PROTOCOL.md section 1.5), and the API version in the URL (section 1.1). Each test has an emulator of its own, so
- * that client counts and the busy fault start from nothing.
+ * Handshake refusals on the wire: {@code 403::Handshake denied} with the cause in {@code ext.sfdc.failureReason},
+ * as Salesforce's "Handling Streaming API Errors" page and captured replies show them, and the API version in the
+ * URL ({@code /cometd/37.0} or later). Each test has an emulator of its own, so that client counts and the busy fault
+ * start from nothing.
  */
 class HandshakeErrorsTest {
     Emulator emulator;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code /meta/connect} as Salesforce answers it (PROTOCOL.md section 1.6): the first connect at once with
+ * {@code /meta/connect} as Salesforce answers it in captured exchanges: the first connect at once with
  * {@code {"interval":0,"timeout":...,"reconnect":"retry"}}, later ones held until an event arrives or the long-poll
  * timeout passes, then answered with no advice.
  */
@@ -80,7 +80,7 @@ class LongPollTest {
         ArrayNode reply = (ArrayNode) RawHttp.parse(held.get(5, TimeUnit.SECONDS).body());
 
         assertThat(reply).extracting(m -> m.path("channel").asText()).containsExactly("/topic/Leads", "/meta/connect");
-        assertThat(reply.get(0).fieldNames()).toIterable().as("the envelope of section 4")
+        assertThat(reply.get(0).fieldNames()).toIterable().as("the envelope of a delivered event")
                 .containsExactlyInAnyOrder("channel", "data");
         assertThat(reply.get(1).path("successful").asBoolean()).isTrue();
     }

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Which record changes a PushTopic notifies, as a table: NotifyForFields (All, Referenced, Select, Where) by
- * operation, for {@code SELECT Id, Name FROM Account WHERE Industry = 'Energy'} (PROTOCOL.md section 5). The rules
- * the cells follow:
+ * operation, for {@code SELECT Id, Name FROM Account WHERE Industry = 'Energy'}. The rules the cells follow, from
+ * Salesforce's "Event Notification Rules" and its NotifyForFields pages:
  * <ul>
  *   <li>the record must match WHERE for any notification (after the change; before it, for a delete);</li>
  *   <li>create, delete and undelete notify whenever WHERE matches, whatever NotifyForFields says;</li>

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code POST /services/oauth2/token}: the password, refresh token, client credentials and JWT bearer grants, with
- * Salesforce's success body and its {@code error}/{@code error_description} pairs (PROTOCOL.md section 6).
+ * Salesforce's success body and the {@code error}/{@code error_description} pairs of its OAuth flow errors.
  */
 class OAuthTest {
     private static final String JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";

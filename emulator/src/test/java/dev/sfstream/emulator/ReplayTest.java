@@ -15,9 +15,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Durable streaming (PROTOCOL.md section 2): what {@code -2}, {@code -1} and a stored replay ID return, retention
+ * Durable streaming, as Salesforce's "Message Durability" describes it: what {@code -2}, {@code -1} and a stored
+ * replay ID return, retention
  * on the org's clock (24 hours for PushTopic events, 72 for platform events), replay IDs that increase with gaps, a
- * long replay spread over several connects, and filtered subscriptions (section 4). Each test has its own emulator,
+ * long replay spread over several connects, and filtered subscriptions. Each test has its own emulator,
  * as moving the clock is org-wide.
  */
 class ReplayTest {

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@code /services/data}: PushTopic validation with the soql module's texts, duplicate names, queries with
  * {@code nextRecordsUrl} paging and {@code COUNT()}, the versions list, Salesforce's 18-character IDs, and the
- * {@code INVALID_SESSION_ID} answer to a bad token (PROTOCOL.md section 6).
+ * {@code INVALID_SESSION_ID} answer to a bad token.
  */
 class RestApiTest {
     private static final String V = "/services/data/v64.0";

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The raw protocol walk-through of seed 000, done with the JDK HttpClient against the emulator. */
+/**
+ * The whole Streaming API exchange by hand, with the JDK HttpClient: a token, a PushTopic created over REST,
+ * handshake, first connect, subscribe, a Lead created over REST, and its notification on the next connect.
+ */
 class SeedWalkthroughTest {
     static Emulator emulator;
 

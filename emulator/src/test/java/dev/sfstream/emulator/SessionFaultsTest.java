@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What goes wrong with a CometD session in production, on demand, and the exact answers on the wire: revoked tokens
  * ({@code 401::Authentication invalid}), dropped or expired sessions ({@code 403::Unknown client}), a busy server
- * (503), a missing browser cookie and an oversized request (PROTOCOL.md sections 1.3, 1.7 and 3). Each test starts
+ * (503), a missing browser cookie and an oversized request (over 32,768 bytes). Each test starts
  * its own emulator because the faults are org-wide.
  */
 class SessionFaultsTest {

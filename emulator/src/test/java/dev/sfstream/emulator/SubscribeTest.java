@@ -18,9 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Subscribe, unsubscribe and disconnect (PROTOCOL.md section 1.8), and the subscribe refusals with Salesforce's
- * texts (sections 2 and 3): channels that do not exist, malformed subscriptions, filters on fields the topic does
- * not name, and replay maps that lack the channel or name a replay ID that is not retained.
+ * Subscribe, unsubscribe and disconnect, and the subscribe refusals with the texts of Salesforce's "Streaming API
+ * Error Codes": channels that do not exist, malformed subscriptions, filters on fields the topic does not name, and
+ * replay maps that lack the channel or name a replay ID that is not retained.
  */
 class SubscribeTest {
     static Emulator emulator;

@@ -15,8 +15,8 @@ import java.util.Set;
  * Salesforce's rules for a PushTopic query, with Salesforce's error codes and texts, kept in this one place so that
  * the client's offline check and the emulator's answer are the same text.
  *
- * <p>The texts of the unsupported constructs are those Salesforce documents ({@code INVALID_FIELD, 'LIMIT' is not
- * allowed} and so on, PROTOCOL.md section 5). Where Salesforce's text is not public (a query without {@code Id},
+ * <p>The texts of the unsupported constructs are those Salesforce documents on its "Unsupported PushTopic Queries"
+ * page ({@code INVALID_FIELD, 'LIMIT' is not allowed} and so on). Where Salesforce's text is not public (a query without {@code Id},
  * the NotifyForFields preconditions, {@code USING SCOPE}, {@code WITH}, {@code FOR}, non-aggregate functions) the
  * text below is our choice, written in the same style. Formula and text-area fields in WHERE are not detected: that
  * needs the org's field metadata.

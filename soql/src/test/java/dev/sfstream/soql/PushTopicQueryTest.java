@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class PushTopicQueryTest {
 
-    /** Every unsupported example Salesforce documents (seed 001, PROTOCOL.md section 5), with its exact text. */
+    /** Every unsupported example of Salesforce's "Unsupported PushTopic Queries" page, with its exact text. */
     static Stream<Arguments> documentedRefusals() {
         return Stream.of(
                 Arguments.of("SELECT Id, Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE Title = 'CEO')",

@@ -10,10 +10,11 @@ import java.util.Set;
 import java.util.function.LongFunction;
 
 /**
- * The retained events of one channel, in replay ID order. Replay IDs increase with gaps, as Salesforce's do
- * (PROTOCOL.md section 2); events leave the log, oldest first, when they fall out of the retention window on the
- * org's clock, when the log is over capacity, or when the org is over its {@link RetentionBudget}: whichever the
- * reason, a dropped event is gone alike, and replaying from its ID is refused as from an expired one. Thread-safe
+ * The retained events of one channel, in replay ID order. Replay IDs increase with gaps, as Salesforce's do (its
+ * "Message Durability" page: replay IDs are not guaranteed to be contiguous); events leave the log, oldest first,
+ * when they fall out of the retention window on the org's clock, when the log is over capacity, or when the org is
+ * over its {@link RetentionBudget}: whichever the reason, a dropped event is gone alike, and replaying from its ID
+ * is refused as from an expired one. Thread-safe
  * (every method but {@link #lastReplayId()} and {@link #droppedThrough()} is synchronized and short).
  */
 final class ChannelLog {

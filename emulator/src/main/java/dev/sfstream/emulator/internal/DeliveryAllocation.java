@@ -5,7 +5,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 
 /**
- * The org's daily allocation of delivered events (PROTOCOL.md section 7), counted per UTC day on the org's clock.
+ * The org's daily allocation of delivered events (Salesforce's streaming allocations: 10,000 a day for a Developer
+ * Edition; none by default here), counted per UTC day on the org's clock.
  * Events are counted when they are handed to a client session; once the day's allocation is spent, further events
  * stay in their channel logs (they can be replayed within retention, and go out the next day) and a
  * {@code /meta/connect} with nothing left to carry is refused with {@code 403::Organization total events daily

@@ -182,6 +182,7 @@ public final class EmulatedOrg {
      * @return the event's ID and its EventUuid
      */
     public PublishedEvent publishPlatformEvent(String type, Map<String, ?> fields, String userId) {
+        ApiNames.checkType(type);
         PlatformEventSchema declared = settings.platformEventSchemas().get(type.toLowerCase(Locale.ROOT));
         String name = declared == null ? type : declared.name();
         String channel = "/event/" + name;
@@ -197,6 +198,7 @@ public final class EmulatedOrg {
             if (given.equals("attributes")) {
                 return;
             }
+            ApiNames.checkField(name, given);
             String field = declared == null ? given : declared.field(given);
             if (field == null) {
                 throw new DmlException(400, "INVALID_FIELD", "No such column '" + given + "' on sobject of type "

@@ -115,6 +115,7 @@ public final class OrgData {
     // ---------------------------------------------------------------- DML
 
     public RecordChange create(String sobjectType, Map<String, ?> incoming, String userId) {
+        ApiNames.checkType(sobjectType);
         synchronized (lock) {
             String type = typeName(sobjectType);
             Map<String, Object> values = clean(type, incoming, true);
@@ -319,6 +320,7 @@ public final class OrgData {
             if (field.equals("attributes")) {
                 continue;
             }
+            ApiNames.checkField(type, field);
             if (field.equalsIgnoreCase("Id")) {
                 throw new DmlException(400, List.of(new ApiError("INVALID_FIELD",
                         "The Id field should not be specified in the sobject data.", List.of())));

@@ -51,6 +51,9 @@ final class QueryEngine {
         } catch (MalformedQueryException e) {
             throw new DmlException(400, "MALFORMED_QUERY", e.salesforceMessage());
         }
+        if (!ApiNames.isApiName(s.sobjectType())) {
+            throw new DmlException(400, "INVALID_TYPE", String.format(ApiNames.NO_SUCH_TYPE, s.sobjectType()));
+        }
         String type = org.data().typeName(s.sobjectType());
         List<Map<String, Object>> matched = new ArrayList<>();
         for (Map<String, Object> record : org.data().records(type)) {

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Turns committed record changes into streaming events, under the org lock so that events follow commit order:
- * PushTopic notifications (WHERE match, NotifyForOperation* and NotifyForFields, PROTOCOL.md section 5) and Change
- * Data Capture events for the enabled types (section 4). The channels it appended to are kept for the caller to
- * pump once the lock is released.
+ * PushTopic notifications (WHERE match, NotifyForOperation* and NotifyForFields, Salesforce's event notification
+ * rules) and Change Data Capture events for the enabled types. The channels it appended to are kept for the caller
+ * to pump once the lock is released.
  */
 final class RecordEvents implements OrgData.Observer {
     /**
@@ -46,7 +46,8 @@ final class RecordEvents implements OrgData.Observer {
 
     /** The compiled form of a PushTopic query, cached by its text. */
     CompiledQuery compile(String query) {
-        return compiled.computeIfAbsent(query, q -> CompiledQuery.compile(Soql.parse(q), org.clock(), sub -> List.of()));
+        return compiled.computeIfAbsent(query,
+                q -> CompiledQuery.compile(Soql.parse(q), org.clock(), sub -> List.of()));
     }
 
     boolean cdcEnabled(String sobjectType) {
@@ -86,9 +87,9 @@ final class RecordEvents implements OrgData.Observer {
 
     /**
      * The channels a topic's notification goes to: {@code /topic/<Name>}, and each former name of the topic that
-     * still has live subscribers and that no active topic has taken since. Salesforce: "renaming does not affect
-     * live subscriptions; new subscribers must use the new name" (PROTOCOL.md section 5); subscribing to a former
-     * name is refused, as the name no longer resolves to an active topic.
+     * still has live subscribers and that no active topic has taken since: Salesforce's PushTopic Queries page says
+     * that renaming a topic does not affect live subscriptions and that new subscribers must use the new name.
+     * Subscribing to a former name is refused, as the name no longer resolves to an active topic.
      */
     private List<String> channelsOf(Map<String, Object> topic, Set<String> activeNames) {
         String name = String.valueOf(topic.get("Name"));
@@ -148,7 +149,10 @@ final class RecordEvents implements OrgData.Observer {
         };
     }
 
-    /** Which changed fields make an update notify, by NotifyForFields (PROTOCOL.md section 5). */
+    /**
+     * Which changed fields make an update notify, by NotifyForFields: {@code All} any field, {@code Referenced} a
+     * SELECT or WHERE field, {@code Select} a SELECT field, {@code Where} a WHERE field.
+     */
     static boolean fieldsNotify(NotifyForFields mode, CompiledQuery query, Set<String> changed) {
         if (changed.isEmpty()) {
             return false;

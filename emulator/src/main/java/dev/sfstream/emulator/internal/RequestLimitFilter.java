@@ -10,9 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * In front of {@code /cometd}: refuses a body over 32,768 bytes with {@code 413 Maximum Request Size Exceeded}
- * (PROTOCOL.md section 1.1), whether it declares its length or comes chunked, and sets a load-balancer cookie as
- * Salesforce's edge does (1.3), which a client must send back like any other.
+ * In front of {@code /cometd}: refuses a body over 32,768 bytes with {@code 413 Maximum Request Size Exceeded} (the
+ * limit and text of Salesforce's Streaming API error codes), whether it declares its length or comes chunked, and
+ * sets a load-balancer cookie ({@code sfdc-stream}) as Salesforce's edge does, which a client must send back like
+ * any other.
  */
 final class RequestLimitFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;

@@ -191,6 +191,9 @@ final class RestServlet extends HttpServlet {
             return;
         }
         String type = parts[2];
+        if (!ApiNames.isApiName(type)) {
+            throw notFound(); // as Salesforce answers /sobjects/<a type it does not have>
+        }
         if (parts.length == 3) {
             if ("POST".equals(method)) {
                 create(request, response, type, userId);

@@ -13,7 +13,7 @@ public final class SalesforceTime {
     private static final DateTimeFormatter EVENT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
-    /** Datetime fields of a change event over CometD: {@code 2017-07-25T19:16:44Z} (PROTOCOL.md section 4). */
+    /** Datetime fields of a change event over CometD, seconds and no fraction: {@code 2017-07-25T19:16:44Z}. */
     private static final DateTimeFormatter CHANGE_EVENT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
             .withZone(ZoneOffset.UTC);
 

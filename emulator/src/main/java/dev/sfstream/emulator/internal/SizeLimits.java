@@ -12,7 +12,7 @@ import java.util.Map;
 final class SizeLimits {
     /** A platform event's payload: "the maximum event message size that you can publish is 1 MB", 1,048,576 bytes. */
     static final int PLATFORM_EVENT_BYTES = 1_048_576;
-    /** A generic streaming push event's {@code payload}: at most 3,000 characters (PROTOCOL.md section 7, [PUSH]). */
+    /** A generic push event's {@code payload}: at most 3,000 characters (Streaming Channel Push REST API). */
     static final int GENERIC_PAYLOAD_CHARS = 3_000;
     /** The longest text field Salesforce has, a Long Text Area: 131,072 characters. */
     static final int LONG_TEXT_AREA_CHARS = 131_072;

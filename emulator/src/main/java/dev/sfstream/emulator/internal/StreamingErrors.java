@@ -4,7 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Salesforce's Streaming API error texts ({@code code::text}, PROTOCOL.md section 3), in one place. Where Salesforce
+ * Salesforce's Streaming API error texts ({@code code::text}, from its "Streaming API Error Codes" page and captured
+ * replies), in one place. Where Salesforce
  * prints a text two ways, the form seen in live captures is used (two spaces after the sentences of the replay and
  * busy errors).
  */
@@ -28,7 +29,7 @@ final class StreamingErrors {
     }
 
     static String invalidConnectionType(Object type) {
-        // The [ERR] table writes the placeholder in braces, and every captured text with a braced placeholder
+        // The error codes page writes the placeholder in braces, and every captured text with a braced placeholder
         // (replayId, channel) keeps the braces on the wire: so this one is written with them too.
         return "400::Invalid connection type {" + type + "}";
     }
