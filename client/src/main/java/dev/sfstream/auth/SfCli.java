@@ -5,6 +5,7 @@ import dev.sfstream.AuthenticationException;
 import dev.sfstream.TransportException;
 import dev.sfstream.internal.Json;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ final class SfCli {
 
     SfCli(String executable, Duration timeout) {
         this.executable = executable;
-        this.explicitPath = executable.contains("/") || executable.contains(java.io.File.separator);
+        this.explicitPath = executable.contains("/") || executable.contains(File.separator);
         this.timeout = timeout;
     }
 

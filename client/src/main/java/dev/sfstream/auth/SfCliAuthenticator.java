@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sfstream.AuthenticationException;
 import dev.sfstream.internal.Checks;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -77,7 +79,7 @@ public final class SfCliAuthenticator extends CachingAuthenticator {
         }
         String previous = lastToken;
         if (token.equals(previous)) {
-            String refused = warnings.stream().filter(w -> w.toLowerCase(java.util.Locale.ROOT).contains("refresh"))
+            String refused = warnings.stream().filter(w -> w.toLowerCase(Locale.ROOT).contains("refresh"))
                     .findFirst().map(w -> "; sf warned: " + w).orElse("");
             String status = org.path("connectedStatus").asText("");
             throw new AuthenticationException(null, null, 401, "Salesforce rejected the access token of "
@@ -95,7 +97,7 @@ public final class SfCliAuthenticator extends CachingAuthenticator {
         URI url;
         try {
             url = new URI(instance.strip().replaceAll("/+$", ""));
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             url = null;
         }
         if (url == null || url.getHost() == null
