@@ -30,9 +30,12 @@ public final class RestException extends StreamingException {
         if (errors.isEmpty()) {
             return context + ": HTTP " + status;
         }
-        Error e = errors.get(0);
-        return context + ": " + e.errorCode() + ", " + e.message() + (errors.size() > 1
-                ? " (and " + (errors.size() - 1) + " more)" : "");
+        StringBuilder text = new StringBuilder(context).append(": ");
+        for (int i = 0; i < errors.size(); i++) {
+            Error e = errors.get(i);
+            text.append(i == 0 ? "" : "; ").append(e.errorCode()).append(", ").append(e.message());
+        }
+        return text.toString();
     }
 
     public int status() {

@@ -432,4 +432,22 @@ class DeliveryContractTest {
         EmulatorFixture.lead(emulator, "Skewed");
         assertThat(lastName(next(client))).isEqualTo("Skewed");
     }
+
+    @Test
+    void aNewEventsSubscriptionRecoversThroughABusyServer() {
+        SettableClock clock = new SettableClock();
+        emulator(EmulatorFixture.emulator().clock(clock));
+        clock.now = Instant.now().minus(Duration.ofMinutes(5));
+        EmulatorFixture.lead(emulator, "Retained");
+        clock.now = Instant.now();
+        StreamingClient client = client(EmulatorFixture.client(emulator));
+        client.open();
+        client.subscribe(LEADS);
+        emulator.busy(Duration.ofSeconds(2));
+        emulator.dropSessions();
+        await().atMost(WAIT).until(() -> client.stats().handshakes() >= 2
+                && client.state() == ConnectionState.CONNECTED);
+        EmulatorFixture.lead(emulator, "Back");
+        assertThat(lastName(next(client))).isEqualTo("Back");
+    }
 }

@@ -124,6 +124,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 out.println("  <- " + describe(e));
                 out.flush();
+                client.commit(e); // shown: done with it
                 seen++;
                 last = e.replayId();
             }

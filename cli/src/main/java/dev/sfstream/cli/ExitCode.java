@@ -30,7 +30,9 @@ final class ExitCode {
               3  authentication failed
               4  server or network error (Redis unreachable included)
               5  standard output could not be written (the reader of a pipe exited);
-                 events not written are not committed""";
+                 events not written are not committed
+              130  interrupted (Ctrl-C), 143  terminated (SIGTERM): closed cleanly, what was
+                   printed is committed""";
 
     private ExitCode() {
     }

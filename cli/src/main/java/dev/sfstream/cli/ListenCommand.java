@@ -1,8 +1,6 @@
 package dev.sfstream.cli;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.sfstream.ConnectionListener;
-import dev.sfstream.ConnectionState;
 import dev.sfstream.StreamingClient;
 import dev.sfstream.StreamingEvent;
 import dev.sfstream.internal.Json;
@@ -13,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,6 +69,7 @@ final class ListenCommand implements Callable<Integer> {
         if (!format.equals("json") && !format.equals("pretty")) {
             throw new IllegalArgumentException("--format must be json or pretty, got '" + format + "'");
         }
+        ReplayFrom start = replayStart(replay);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ReplayStore replayStore = store == null ? ReplayStore.inMemory() : ReplayStore.open(store);
@@ -79,21 +77,25 @@ final class ListenCommand implements Callable<Integer> {
                 .authenticator(credentials.authenticator())
                 .apiVersion(apiVersion)
                 .replayStore(replayStore);
-        switch (replay.toLowerCase(java.util.Locale.ROOT)) {
-            case "stored" -> builder.replayFrom(ReplayFrom.NEW_EVENTS);
-            default -> builder.startFrom(ReplayFrom.parse(replay));
+        if (start == null) {
+            builder.replayFrom(ReplayFrom.NEW_EVENTS);
+        } else {
+            builder.startFrom(start);
         }
         StatusLine status = new StatusLine(err, System.console() != null);
         builder.connectionListener(status);
         StreamingClient client = builder.build();
-        AtomicReference<Thread> main = new AtomicReference<>(Thread.currentThread());
         Thread hook = new Thread(() -> {
             client.close();
             replayStore.close();
+            status.done();
         }, "sfstream-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             client.open();
+            if (store != null) {
+                describeStore(replayStore, client.replayNamespace(), start, status);
+            }
             for (String channel : channels) {
                 client.subscribe(channel);
             }
@@ -112,15 +114,17 @@ final class ListenCommand implements Callable<Integer> {
                 lastEvent = System.nanoTime();
                 StreamingEvent e = event.get();
                 if (e.isReplayGap()) {
-                    err.println("sfstream: replay gap on " + e.channel() + ": " + e.replayGap().get().reason()
+                    status.say("sfstream: replay gap on " + e.channel() + ": " + e.replayGap().get().reason()
                             + "; resuming from " + e.replayGap().get().fallback());
-                    err.flush();
                     continue;
                 }
+                status.clear();
                 out.println(format.equals("pretty")
                         ? Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(e.json())
                         : Json.MAPPER.writeValueAsString(e.json()));
-                if (!written(out)) {
+                boolean written = written(out);
+                status.redraw();
+                if (!written) {
                     // Stop before the next receive, which would commit this event: it never reached the reader.
                     status.done();
                     err.println("sfstream: cannot write to standard output (did the reader of the pipe exit?); "
@@ -142,7 +146,31 @@ final class ListenCommand implements Callable<Integer> {
             } catch (IllegalStateException e) {
                 // already shutting down: the hook runs and closes again, which is harmless
             }
-            main.set(null);
+        }
+    }
+
+    /** The start asked for: {@code null} for the stored marker (else new events). */
+    static ReplayFrom replayStart(String replay) {
+        if (replay.trim().equalsIgnoreCase("stored")) {
+            return null;
+        }
+        try {
+            return ReplayFrom.parse(replay);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--replay must be new, all, stored or a replay ID, got '" + replay
+                    + "'");
+        }
+    }
+
+    /** Says which store is used and where each channel starts, so that a mistyped path does not go unnoticed. */
+    private void describeStore(ReplayStore replayStore, String namespace, ReplayFrom start, StatusLine status) {
+        status.say("sfstream: replay store " + replayStore);
+        for (String channel : channels) {
+            var marker = replayStore.get(namespace, dev.sfstream.ChannelName.of(channel).value());
+            status.say("sfstream: " + channel + ": " + (marker.isPresent()
+                    ? "stored marker " + marker.get().replayId() + " (" + marker.get().createdDate() + ")"
+                    : "no stored marker") + (start != null ? "; starting from " + start + " as asked"
+                    : marker.isPresent() ? "; resuming after it" : "; starting from new events"));
         }
     }
 
@@ -153,55 +181,5 @@ final class ListenCommand implements Callable<Integer> {
     static boolean written(PrintWriter out) {
         out.flush();
         return !out.checkError() && !System.out.checkError();
-    }
-
-    /** The status line on stderr (only in a terminal): connection state, reconnects, events per second. */
-    static final class StatusLine implements ConnectionListener {
-        private final PrintWriter err;
-        private final boolean terminal;
-        private volatile ConnectionState state = ConnectionState.NEW;
-        private long lastTick = System.nanoTime();
-        private long lastCount;
-        private double rate;
-
-        StatusLine(PrintWriter err, boolean terminal) {
-            this.err = err;
-            this.terminal = terminal;
-        }
-
-        @Override
-        public void onStateChanged(ConnectionState s, String reason) {
-            state = s;
-        }
-
-        void subscribed(List<String> channels) {
-            if (terminal) {
-                err.println("sfstream: listening on " + String.join(", ", channels) + " (Ctrl-C to stop)");
-                err.flush();
-            }
-        }
-
-        void tick(StreamingClient.Stats stats) {
-            if (!terminal) {
-                return;
-            }
-            long now = System.nanoTime();
-            if (now - lastTick < 1_000_000_000L) {
-                return;
-            }
-            rate = (stats.eventsReceived() - lastCount) / ((now - lastTick) / 1e9);
-            lastCount = stats.eventsReceived();
-            lastTick = now;
-            err.print(String.format("\r%-12s %8d events  %7.1f ev/s  %d reconnects   ", state.name().toLowerCase(
-                    java.util.Locale.ROOT), stats.eventsReceived(), rate, stats.reconnects()));
-            err.flush();
-        }
-
-        void done() {
-            if (terminal) {
-                err.println();
-                err.flush();
-            }
-        }
     }
 }

@@ -31,13 +31,28 @@ public final class Main implements Runnable {
         System.exit(code);
     }
 
+    /** The width help is laid out in: wide enough that no example command or URL is broken across lines. */
+    static final int HELP_WIDTH = 120;
+
     /** The command line, with sfstream's exit codes and one-line errors. */
     public static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new Main());
+        cmd.setUsageHelpWidth(HELP_WIDTH);
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            // A usage error: the error and where to read more, not the whole help.
+            CommandLine failed = ex.getCommandLine();
+            PrintWriter err = failed.getErr();
+            err.println("sfstream: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.flush();
+            return ExitCode.USAGE;
+        });
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             Throwable e = ex instanceof CommandLine.ExecutionException && ex.getCause() != null ? ex.getCause() : ex;
-            err.println("sfstream: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            err.println("sfstream: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                    + hint(e));
             boolean verbose = parseResult.hasMatchedOption("--verbose")
                     || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
                     || deepVerbose(parseResult);
@@ -48,6 +63,16 @@ public final class Main implements Runnable {
             return ExitCode.of(e);
         });
         return cmd;
+    }
+
+    /** What to check when nothing listens at the address (a local emulator that is not running, a wrong URL). */
+    static String hint(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return " (nothing answers at that address: is `sfstream emulator` running, or is the URL right?)";
+            }
+        }
+        return "";
     }
 
     private static boolean deepVerbose(CommandLine.ParseResult p) {
@@ -71,8 +96,9 @@ public final class Main implements Runnable {
         System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", verbose ? "info" : "warn");
         System.setProperty("org.slf4j.simpleLogger.log.org.cometd", "warn");
         if (!verbose) {
-            // The command reports fatal errors itself, in one line.
+            // The command reports fatal errors and replay gaps itself, in one line each.
             System.setProperty("org.slf4j.simpleLogger.log.dev.sfstream.bayeux.BayeuxSession", "off");
+            System.setProperty("org.slf4j.simpleLogger.log.dev.sfstream.ReplayStarts", "error");
         }
     }
 }

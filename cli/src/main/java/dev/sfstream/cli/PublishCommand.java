@@ -2,6 +2,7 @@ package dev.sfstream.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sfstream.ChannelName;
+import dev.sfstream.RestException;
 import dev.sfstream.internal.Json;
 import dev.sfstream.rest.SalesforceRest;
 import dev.sfstream.soql.Soql;
@@ -23,8 +24,12 @@ import picocli.CommandLine.Parameters;
             "  sfstream publish /u/Notifications '{\"hello\":\"world\"}' --emulator http://127.0.0.1:8080", "",
             ExitCode.HELP})
 final class PublishCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "CHANNEL") String channel;
-    @Parameters(index = "1", paramLabel = "JSON") String json;
+    @Parameters(index = "0", paramLabel = "CHANNEL",
+            description = "/event/Name__e (a platform event) or /u/Name (a generic channel that exists).")
+    String channel;
+    @Parameters(index = "1", paramLabel = "JSON",
+            description = "The event's fields as a JSON object, or the generic payload (any text).")
+    String json;
     @Mixin Credentials credentials = new Credentials();
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -42,8 +47,11 @@ final class PublishCommand implements Callable<Integer> {
                 var records = rest.query("SELECT Id, Name FROM StreamingChannel WHERE Name = "
                         + Soql.quote(name.base())).records();
                 if (records.isEmpty()) {
-                    throw new IllegalArgumentException("no StreamingChannel named " + name.base() + ": create it "
-                            + "first (sfstream record create StreamingChannel Name=" + name.base() + ")");
+                    // A channel that does not exist is refused (exit 1), as Salesforce refuses a push to it.
+                    String text = "no StreamingChannel named " + name.base() + ": create it first with "
+                            + "`sfstream record create StreamingChannel Name=" + name.base() + "`";
+                    throw new RestException(404, List.of(new RestException.Error("NOT_FOUND", text,
+                            List.of("Name"))), "publish to " + name.base());
                 }
                 JsonNode answer = rest.push(records.get(0).path("Id").asText(), json, List.of());
                 spec.commandLine().getOut().println("pushed to " + name.base() + ": " + answer);

@@ -59,8 +59,9 @@ final class RecordCommand implements Runnable {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a record; prints its ID.")
     static final class Create implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "TYPE") String type;
-        @Parameters(index = "1..*", paramLabel = "Field=Value") List<String> assignments;
+        @Parameters(index = "0", paramLabel = "TYPE", description = "The sObject type, such as Lead.") String type;
+        @Parameters(index = "1..*", paramLabel = "Field=Value",
+                description = "Field=text sets a string, Field:=JSON a typed value.") List<String> assignments;
         @Mixin Credentials credentials = new Credentials();
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -74,9 +75,10 @@ final class RecordCommand implements Runnable {
 
     @Command(name = "update", mixinStandardHelpOptions = true, description = "Update a record's fields.")
     static final class Update implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "TYPE") String type;
-        @Parameters(index = "1", paramLabel = "ID") String id;
-        @Parameters(index = "2..*", paramLabel = "Field=Value") List<String> assignments;
+        @Parameters(index = "0", paramLabel = "TYPE", description = "The sObject type, such as Lead.") String type;
+        @Parameters(index = "1", paramLabel = "ID", description = "The record's Id.") String id;
+        @Parameters(index = "2..*", paramLabel = "Field=Value",
+                description = "Field=text sets a string, Field:=JSON a typed value.") List<String> assignments;
         @Mixin Credentials credentials = new Credentials();
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -90,8 +92,8 @@ final class RecordCommand implements Runnable {
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a record (to the recycle bin).")
     static final class Delete implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "TYPE") String type;
-        @Parameters(index = "1", paramLabel = "ID") String id;
+        @Parameters(index = "0", paramLabel = "TYPE", description = "The sObject type, such as Lead.") String type;
+        @Parameters(index = "1", paramLabel = "ID", description = "The record's Id.") String id;
         @Mixin Credentials credentials = new Credentials();
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -106,8 +108,8 @@ final class RecordCommand implements Runnable {
     @Command(name = "undelete", mixinStandardHelpOptions = true,
             description = "Restore a deleted record (the emulator only: Salesforce's REST API has no undelete).")
     static final class Undelete implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "TYPE") String type;
-        @Parameters(index = "1", paramLabel = "ID") String id;
+        @Parameters(index = "0", paramLabel = "TYPE", description = "The sObject type, such as Lead.") String type;
+        @Parameters(index = "1", paramLabel = "ID", description = "The record's Id.") String id;
         @Mixin Credentials credentials = new Credentials();
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

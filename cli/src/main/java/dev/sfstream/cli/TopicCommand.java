@@ -84,8 +84,8 @@ final class TopicCommand implements Runnable {
             footer = {"", "Example:", "  sfstream topic declare LeadCreation \"SELECT Id, FirstName, LastName, Company"
                 + " FROM Lead\" --emulator http://127.0.0.1:8080", "", ExitCode.HELP})
     static final class Declare implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "NAME") String name;
-        @Parameters(index = "1", paramLabel = "SOQL") String soql;
+        @Parameters(index = "0", paramLabel = "NAME", description = "The PushTopic's name.") String name;
+        @Parameters(index = "1", paramLabel = "SOQL", description = "The PushTopic query.") String soql;
 
         @Option(names = "--notify-for-fields", paramLabel = "MODE", defaultValue = "Referenced",
                 description = "All, Referenced, Select or Where [default: ${DEFAULT-VALUE}].")
@@ -141,7 +141,7 @@ final class TopicCommand implements Runnable {
     /** {@code topic get}. */
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show one PushTopic as JSON.")
     static final class Get implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "0", paramLabel = "NAME", description = "The PushTopic's name.") String name;
         @Mixin Credentials credentials = new Credentials();
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -164,7 +164,7 @@ final class TopicCommand implements Runnable {
 
     /** A command on one PushTopic by name, which prints what it did. */
     abstract static class OnOneTopic implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "0", paramLabel = "NAME", description = "The PushTopic's name.") String name;
         @Mixin Credentials credentials = new Credentials();
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,10 +1,13 @@
 package dev.sfstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sfstream.emulator.Emulator;
 import dev.sfstream.internal.Json;
+import dev.sfstream.replay.ReplayMarker;
+import dev.sfstream.replay.ReplayStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -187,6 +191,87 @@ class CliProcessIT {
             assertThat(again.exitValue()).as(Files.readString(dir.resolve("stderr.txt"))).isZero();
             assertThat(Json.MAPPER.readTree(resumed).path("data").path("event").path("replayId").asText())
                     .as("the next run starts with the event that could not be written").isEqualTo(failed.group(1));
+        }
+    }
+
+    @Test
+    void aReplayGapIsPrintedOnce(@TempDir Path dir) throws Exception {
+        try (Emulator emulator = leadsWithTwoEvents()) {
+            try (ReplayStore store = ReplayStore.file(dir.resolve("replay.json"))) {
+                store.put(emulator.orgId(), "/topic/Leads", new ReplayMarker(999_999, Instant.now()));
+            }
+            Process p = start(dir, "listen", "/topic/Leads", "--emulator", emulator.url(), "--store", "replay.json",
+                    "--count", "2");
+            finish(p, 60);
+            String err = Files.readString(dir.resolve("stderr.txt"));
+            assertThat(p.exitValue()).as(err).isZero();
+            assertThat(err.split("999999", -1)).as(err).hasSize(2);
+        }
+    }
+
+    @Test
+    void outsideATerminalAnOutageIsSaidOnceWhenItStartsAndOnceWhenItEnds(@TempDir Path dir) throws Exception {
+        try (Emulator emulator = leadsWithTwoEvents()) {
+            Process p = start(dir, "listen", "/topic/Leads", "--emulator", emulator.url(), "--count", "1");
+            BlockingQueue<String> out = lines(p);
+            Path err = dir.resolve("stderr.txt");
+            await().atMost(Duration.ofSeconds(30)).until(() -> emulator.status().toString().contains("/topic/Leads"));
+            emulator.busy(Duration.ofSeconds(2));
+            emulator.dropSessions();
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(err).contains("connected again"));
+            emulator.create("Lead", Map.of("LastName", "Back", "Company", "X"));
+            assertThat(next(out, p, dir)).contains("Back");
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String said = Files.readString(err);
+            assertThat(said.lines().filter(l -> l.startsWith("sfstream: connection lost (")).count()).as(said)
+                    .isEqualTo(1);
+            assertThat(said).contains("busy");
+            assertThat(said.lines().filter(l -> l.startsWith("sfstream: connected again after ")).count())
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void inATerminalEventsArePlainJsonLinesAndTheStatusLineEndsWithANewline(@TempDir Path dir) throws Exception {
+        try (Emulator emulator = leadsWithTwoEvents()) {
+            // script(1) runs the command in a pseudo-terminal, as a person at a terminal would.
+            String command = String.join(" ", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", JAR.toAbsolutePath().toString(), "listen", "/topic/Leads", "--emulator", emulator.url(),
+                    "--replay", "all", "--count", "3");
+            Process p = new ProcessBuilder("script", "-qfec", command, "/dev/null").directory(dir.toFile())
+                    .redirectErrorStream(true).start();
+            StringBuffer screen = new StringBuffer();
+            Thread reader = new Thread(() -> {
+                try {
+                    byte[] buffer = new byte[4096];
+                    for (int n; (n = p.getInputStream().read(buffer)) > 0; ) {
+                        screen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                    }
+                } catch (IOException ended) {
+                    // the process is gone
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> screen.toString().contains("ev/s"));
+            emulator.create("Lead", Map.of("LastName", "Live", "Company", "X"));
+            finish(p, 60);
+            reader.join(10_000);
+            String shown = screen.toString();
+            assertThat(p.exitValue()).as(shown).isZero();
+            List<String> jsonLines = new ArrayList<>();
+            for (String line : shown.split("\n")) {
+                // What the terminal shows of a line: the text after its last carriage return or erase.
+                String visible = line.replaceAll(".*(\r(?!$)|\u001b\\[K)", "").replace("\r", "");
+                if (visible.contains("\"channel\"")) {
+                    jsonLines.add(visible);
+                }
+            }
+            assertThat(jsonLines).as(shown).hasSize(3);
+            for (String json : jsonLines) {
+                assertThat(Json.MAPPER.readTree(json).path("channel").asText()).isEqualTo("/topic/Leads");
+            }
+            assertThat(shown).as("the status line is ended by a newline").endsWith("\n");
         }
     }
 

@@ -186,4 +186,55 @@ class CliTest {
     void topLevelHelpDocumentsTheExitCodes() {
         assertThat(Cli.run("--help").out).contains("Exit codes:").contains("3  authentication failed");
     }
+
+    @Test
+    void publishingToAGenericChannelThatDoesNotExistIsRefusedWithHowToCreateIt() {
+        Cli cli = Cli.run("publish", "/u/Nowhere", "hello", "--emulator", emulator.url());
+        assertThat(cli.exitCode).as(cli.toString()).isEqualTo(1);
+        assertThat(cli.err).contains("sfstream record create StreamingChannel Name=/u/Nowhere");
+        Cli create = Cli.run("record", "create", "StreamingChannel", "Name=/u/Nowhere", "--emulator", emulator.url());
+        assertThat(create.exitCode).as(create.toString()).isZero();
+        Cli again = Cli.run("publish", "/u/Nowhere", "hello", "--emulator", emulator.url());
+        assertThat(again.exitCode).as(again.toString()).isZero();
+    }
+
+    @Test
+    void aBadReplayValueNamesEveryAcceptedOne() {
+        Cli cli = Cli.run("listen", "/topic/Leads", "--replay", "abc", "--emulator", emulator.url());
+        assertThat(cli.exitCode).isEqualTo(2);
+        assertThat(cli.err).contains("new, all, stored or a replay ID").contains("'abc'");
+    }
+
+    @Test
+    void aUsageErrorSaysWhatIsWrongAndWhereToReadMoreWithoutTheWholeHelp() {
+        Cli cli = Cli.run("listen", "/topic/Leads", "--bogus");
+        assertThat(cli.exitCode).isEqualTo(2);
+        assertThat(cli.err).contains("--bogus").contains("Try 'sfstream listen --help'")
+                .doesNotContain("Usage:");
+    }
+
+    @Test
+    void helpKeepsExampleCommandsAndUrlsOnOneLine() {
+        Cli cli = Cli.run("listen", "--help");
+        assertThat(cli.out)
+                .contains("  sfstream listen /topic/LeadCreation --emulator http://127.0.0.1:8080 --count 5");
+        assertThat(cli.out).contains("CHANNEL...").contains("/topic/..., /event/...__e");
+    }
+
+    @Test
+    void nothingListeningAtTheAddressHintsAtTheEmulator() {
+        Cli cli = Cli.run("topic", "list", "--emulator", "http://127.0.0.1:1");
+        assertThat(cli.exitCode).as(cli.toString()).isNotZero();
+        assertThat(cli.err).contains("is `sfstream emulator` running");
+    }
+
+    @Test
+    void listenSaysWhichStoreItUsesAndWhereEachChannelStarts(@TempDir Path dir) {
+        Path store = dir.resolve("typo").resolve("replay.json");
+        Cli cli = Cli.run("listen", "/topic/Leads", "--emulator", emulator.url(), "--store", store.toString(),
+                "--idle-timeout", "1s");
+        assertThat(cli.exitCode).as(cli.toString()).isZero();
+        assertThat(cli.err).contains("replay store FileReplayStore[").contains("replay.json")
+                .contains("/topic/Leads: no stored marker; starting from new events");
+    }
 }

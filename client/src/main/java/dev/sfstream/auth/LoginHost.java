@@ -104,8 +104,8 @@ public final class LoginHost {
     public static void checkPlainHttp(URI uri, boolean allowed, String what) {
         if ("http".equalsIgnoreCase(uri.getScheme()) && !allowed && !isLoopback(uri.getHost())) {
             throw new IllegalArgumentException(what + " uses plain http to " + uri.getHost() + ", which is not a "
-                    + "loopback address: use https, or allow plain http for this host explicitly "
-                    + "(LoginHost.allowingPlainHttp())");
+                    + "loopback address: use https (a token or a password must not cross a network in the "
+                    + "clear)");
         }
     }
 

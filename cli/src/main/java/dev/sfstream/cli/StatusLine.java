@@ -1,0 +1,105 @@
+package dev.sfstream.cli;
+
+import dev.sfstream.ConnectionListener;
+import dev.sfstream.ConnectionState;
+import dev.sfstream.StreamingClient;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What {@code listen} says on stderr about the connection. In a terminal, a status line (state, events, rate,
+ * reconnects) that is cleared before each event is printed and drawn again after it, so events on the screen are
+ * plain JSON lines. In a terminal or not, one warning with the cause when the connection is lost and one when it is
+ * back, so an outage is never silent. Thread-safe: the client reports states on its own threads.
+ */
+final class StatusLine implements ConnectionListener {
+    /** Carriage return, then ANSI "erase to end of line". */
+    private static final String CLEAR = "\r\033[K";
+
+    private final PrintWriter err;
+    private final boolean terminal;
+    private volatile ConnectionState state = ConnectionState.NEW;
+    private long lastTick = System.nanoTime();
+    private long lastCount;
+    private double rate;
+    private String shown;
+    private long lostAt;
+
+    StatusLine(PrintWriter err, boolean terminal) {
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public void onStateChanged(ConnectionState s, String reason) {
+        state = s;
+        synchronized (this) {
+            if (s == ConnectionState.RECONNECTING && lostAt == 0) {
+                lostAt = System.nanoTime();
+                say("sfstream: connection lost (" + reason + "); reconnecting");
+            } else if (s == ConnectionState.CONNECTED && lostAt != 0) {
+                long seconds = Duration.ofNanos(System.nanoTime() - lostAt).toSeconds();
+                lostAt = 0;
+                say("sfstream: connected again after " + seconds + " s");
+            }
+        }
+    }
+
+    synchronized void subscribed(List<String> channels) {
+        if (terminal) {
+            say("sfstream: listening on " + String.join(", ", channels) + " (Ctrl-C to stop)");
+        }
+    }
+
+    /** A line of its own on stderr, with the status line out of its way. */
+    synchronized void say(String line) {
+        clear();
+        err.println(line);
+        redraw();
+    }
+
+    /** Clears the status line so that an event can be printed on a line of its own. */
+    synchronized void clear() {
+        if (terminal && shown != null) {
+            err.print(CLEAR);
+            err.flush();
+        }
+    }
+
+    /** Draws the status line again after an event (or a message) was printed. */
+    synchronized void redraw() {
+        if (terminal && shown != null) {
+            err.print(shown);
+        }
+        err.flush();
+    }
+
+    /** Updates the counters, at most once a second. */
+    synchronized void tick(StreamingClient.Stats stats) {
+        if (!terminal) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (shown != null && now - lastTick < 1_000_000_000L) {
+            return;
+        }
+        rate = (stats.eventsReceived() - lastCount) / Math.max(1e-9, (now - lastTick) / 1e9);
+        lastCount = stats.eventsReceived();
+        lastTick = now;
+        shown = String.format(Locale.ROOT, "%-12s %8d events  %7.1f ev/s  %d reconnects", state.name()
+                .toLowerCase(Locale.ROOT), stats.eventsReceived(), rate, stats.reconnects());
+        err.print(CLEAR + shown);
+        err.flush();
+    }
+
+    /** Ends the status line with a newline, so that the shell prompt starts on a line of its own. */
+    synchronized void done() {
+        if (terminal && shown != null) {
+            err.println();
+            err.flush();
+            shown = null;
+        }
+    }
+}
