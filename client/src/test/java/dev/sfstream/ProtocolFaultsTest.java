@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Each row of the reconnect table (DESIGN.md), triggered with the emulator's faults and asserted end to end. */
+/** Each row of the README's "How it heals" table, triggered with the emulator's faults and asserted end to end. */
 class ProtocolFaultsTest {
     Emulator emulator;
     StreamingClient client;

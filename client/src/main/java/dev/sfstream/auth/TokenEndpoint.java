@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * One POST to Salesforce's OAuth token endpoint and the reading of its answer: the success body (PROTOCOL.md
- * section 6) becomes an {@link AccessToken}; an error body becomes an {@link AuthenticationException} with
+ * One POST to Salesforce's OAuth token endpoint and the reading of its answer: the success body
+ * ({@code access_token}, {@code instance_url}, {@code id}, {@code token_type}, {@code issued_at}) becomes an
+ * {@link AccessToken}; an error body becomes an {@link AuthenticationException} with
  * Salesforce's {@code error} and {@code error_description}; a host that cannot be reached becomes a
  * {@link TransportException}. The parameters, which hold secrets, appear in no message.
  */

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * A Bayeux error string, {@code code:args:text}, read apart: {@code 403::Unknown client} is code 403, no args,
  * text "Unknown client". Salesforce puts one in a reply's {@code error} and another in
  * {@code ext.sfdc.failureReason}. Errors are matched by code and pattern, never by exact whitespace
- * (PROTOCOL.md: Salesforce prints some texts with one space, some with two).
+ * (Salesforce prints some texts with one space after a sentence, some with two).
  *
  * @param code the numeric code, or 0 when the string has none
  * @param args the arguments between the colons (often none)

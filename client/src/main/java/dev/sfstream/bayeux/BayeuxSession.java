@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Bayeux protocol state machine of one Streaming API client: handshake, the {@code /meta/connect} loop,
- * subscriptions, advice, and every recovery (DESIGN.md "The protocol state machine"):
+ * subscriptions, advice, and every recovery:
  *
  * <table>
  *   <caption>What the server says and what the session does</caption>

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The cookies of one Bayeux session. Salesforce needs every cookie it sets to come back ({@code BAYEUX_BROWSER}
- * for the session, a load-balancer cookie for affinity; PROTOCOL.md section 1.3), and each client must keep its own:
+ * for the session, a load-balancer cookie for affinity), and each client must keep its own:
  * clients that share cookies look like one browser with many tabs to CometD. All requests of a session go to one
  * host under one path, so names are enough to key them. Thread-safe.
  */

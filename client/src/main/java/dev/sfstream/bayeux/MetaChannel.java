@@ -1,6 +1,6 @@
 package dev.sfstream.bayeux;
 
-/** The Bayeux meta channels the Streaming API uses (PROTOCOL.md section 1.4). */
+/** The Bayeux meta channels the Streaming API uses: handshake, connect, subscribe, unsubscribe, disconnect. */
 public final class MetaChannel {
     public static final String HANDSHAKE = "/meta/handshake";
     public static final String CONNECT = "/meta/connect";
