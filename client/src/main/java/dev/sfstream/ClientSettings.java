@@ -21,7 +21,7 @@ record ClientSettings(Authenticator authenticator, String apiVersion, ReplayStor
         Map<ChannelName.Kind, Duration> markerMaxAge, int queueCapacity, int maxMessageSize,
         Duration connectionTimeout, Duration requestTimeout, Duration openTimeout, Duration closeTimeout,
         Duration handshakeMinInterval, Duration backoffInitial, Duration backoffMax, HttpClient httpClient,
-        Executor listenerExecutor, ConnectionListener connectionListener) {
+        Executor listenerExecutor, ConnectionListener connectionListener, dev.sfstream.transport.Transport transport) {
 
     /** The Streaming API version used unless another is set; a compile-time constant for annotations. */
     static final String DEFAULT_API_VERSION = "64.0";
@@ -40,8 +40,6 @@ record ClientSettings(Authenticator authenticator, String apiVersion, ReplayStor
     static final Duration DEFAULT_HANDSHAKE_MIN_INTERVAL = Duration.ofSeconds(1);
     static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofMillis(500);
     static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(30);
-    /** How much longer than the server's advised long-poll timeout a connect may take before it counts as lost. */
-    static final Duration CONNECT_MARGIN = Duration.ofSeconds(15);
 
     ClientSettings {
         markerMaxAge = Map.copyOf(markerMaxAge);
@@ -95,11 +93,17 @@ record ClientSettings(Authenticator authenticator, String apiVersion, ReplayStor
         return new ClientSettings(b.authenticator, b.apiVersion, b.replayStore, b.replayNamespace, b.replayFrom,
                 b.startFrom, b.replayFallback, b.markerMaxAge, b.queueCapacity, b.maxMessageSize, b.connectionTimeout,
                 b.requestTimeout, b.openTimeout, b.closeTimeout, b.handshakeMinInterval, b.backoffInitial,
-                b.backoffMax, b.httpClient, b.listenerExecutor, b.connectionListener);
+                b.backoffMax, b.httpClient, b.listenerExecutor, b.connectionListener, b.transport);
     }
 
     /** How long a subscribe may take in all: its request, and one retry of it. */
     Duration subscribeTimeout() {
         return requestTimeout.plus(requestTimeout);
+    }
+
+    /** What the client's transport session is given: the authenticator, the listener and the settings it honours. */
+    dev.sfstream.transport.TransportContext transportContext(dev.sfstream.transport.SessionListener listener) {
+        return new dev.sfstream.transport.TransportContext(authenticator, listener, apiVersion, connectionTimeout,
+                requestTimeout, handshakeMinInterval, backoffInitial, backoffMax, maxMessageSize, httpClient);
     }
 }

@@ -1,6 +1,5 @@
 package dev.sfstream;
 
-import dev.sfstream.bayeux.Message;
 import dev.sfstream.internal.HandOffQueue;
 import dev.sfstream.internal.SerialExecutor;
 import dev.sfstream.replay.ReplayMarker;
@@ -153,12 +152,10 @@ final class Delivery {
     // ---------------------------------------------------------------- from the session
 
     /** Events of a response, in order (called on the session's lane). */
-    void accept(List<Message> messages) {
-        Instant now = Instant.now();
+    void accept(List<StreamingEvent> events) {
         List<Object> toPull = null;
         Map<Route, List<StreamingEvent>> toListeners = null;
-        for (Message m : messages) {
-            StreamingEvent event = StreamingEvent.of(m.json(), now);
+        for (StreamingEvent event : events) {
             received.incrementAndGet();
             if (!discarded.isEmpty() && discarded.contains(event.channel())) {
                 LOG.debug("sfstream: dropped {} #{}: the channel is no longer subscribed", event.channel(),
@@ -186,7 +183,7 @@ final class Delivery {
                 toListeners.computeIfAbsent(route, r -> new ArrayList<>()).add(event);
             } else {
                 if (toPull == null) {
-                    toPull = new ArrayList<>(messages.size());
+                    toPull = new ArrayList<>(events.size());
                 }
                 toPull.add(event);
             }
@@ -194,9 +191,9 @@ final class Delivery {
         if (toListeners != null) {
             // Each channel's listener runs on its own lane, never on the session's thread: a slow listener must
             // hold up neither the other channels nor the next long poll.
-            toListeners.forEach((route, events) -> {
-                inListeners.addAndGet(events.size());
-                route.lane().execute(() -> events.forEach(e -> runListener(route, e)));
+            toListeners.forEach((route, batch) -> {
+                inListeners.addAndGet(batch.size());
+                route.lane().execute(() -> batch.forEach(e -> runListener(route, e)));
             });
         }
         if (toPull != null) {

@@ -35,7 +35,7 @@ final class ReplayStarts {
     private final Map<String, Fallback> fallbacks = new ConcurrentHashMap<>();
 
     /** A fallback in force for a channel until a commit moves its marker past the refused ID. */
-    private record Fallback(long start, long refusedReplayId) {
+    private record Fallback(ReplayFrom start, long refusedReplayId) {
     }
 
     ReplayStarts(ReplayStore store, Delivery delivery, ClientSettings settings) {
@@ -66,11 +66,11 @@ final class ReplayStarts {
      *
      * @throws ReplayIdInvalidException when the marker cannot be used and the fallback is FAIL
      */
-    long start(ChannelName channel) {
+    ReplayFrom start(ChannelName channel) {
         String ch = channel.value();
         boolean first = subscribedOnce.add(ch);
         if (first && settings.startFrom() != null) {
-            return settings.startFrom().value();
+            return settings.startFrom();
         }
         Optional<ReplayMarker> marker = stored.getOrDefault(ch, Optional.empty());
         long position = Math.max(marker.map(ReplayMarker::replayId).orElse(0L), delivery.handedOut(ch));
@@ -82,17 +82,17 @@ final class ReplayStarts {
             fallbacks.remove(ch);
         }
         if (!first && position > 0) {
-            return position;
+            return ReplayFrom.after(position);
         }
         Instant since = subscribedAt.get(ch);
         if (!first && since != null) {
             // Subscribed for new events and nothing came before the session broke: there is no replay ID to resume
             // from, so ask for everything retained and drop what was created before the subscription.
             delivery.dropCreatedBefore(ch, since);
-            return ReplayFrom.ALL_EVENTS.value();
+            return ReplayFrom.ALL_EVENTS;
         }
         if (marker.isEmpty()) {
-            return channelStarts.getOrDefault(ch, settings.replayFrom()).value();
+            return channelStarts.getOrDefault(ch, settings.replayFrom());
         }
         ReplayMarker m = marker.get();
         Duration maxAge = settings.markerMaxAge().get(channel.kind());
@@ -100,30 +100,29 @@ final class ReplayStarts {
             return applyFallback(channel, m.replayId(), "the stored marker (created " + m.createdDate()
                     + ") is older than the retention window of " + maxAge.toMinutes() / 60.0 + " h");
         }
-        return m.replayId();
+        return ReplayFrom.after(m.replayId());
     }
 
     /** Salesforce confirmed a subscription sent with {@code sentReplay}; {@code serverTime} may be null. */
-    void subscribed(ChannelName channel, long sentReplay, Instant serverTime) {
-        if (sentReplay == ReplayFrom.NEW_EVENTS.value() && serverTime != null) {
+    void subscribed(ChannelName channel, ReplayFrom sent, Instant serverTime) {
+        if (sent.equals(ReplayFrom.NEW_EVENTS) && serverTime != null) {
             // The server's Date header has whole seconds: a second of margin keeps every event created after.
             subscribedAt.putIfAbsent(channel.value(), serverTime.minusSeconds(1));
         }
     }
 
     /** Salesforce refused the replay ID sent: the fallback decides the next start. */
-    void refused(ChannelName channel, long refusedReplayId) {
-        applyFallback(channel, refusedReplayId, "Salesforce refused the replay ID");
+    void refused(ChannelName channel, ReplayFrom refused) {
+        applyFallback(channel, refused.value(), "Salesforce refused the replay ID");
     }
 
-    private long applyFallback(ChannelName channel, long refused, String reason) {
+    private ReplayFrom applyFallback(ChannelName channel, long refused, String reason) {
         ReplayFallback fallback = settings.replayFallback();
         if (fallback == ReplayFallback.FAIL) {
             throw new ReplayIdInvalidException(channel.value(), refused, "cannot resume " + channel
                     + " from replay ID " + refused + ": " + reason + "; the replay fallback is FAIL");
         }
-        long start = fallback == ReplayFallback.NEW_EVENTS ? ReplayFrom.NEW_EVENTS.value()
-                : ReplayFrom.ALL_EVENTS.value();
+        ReplayFrom start = fallback == ReplayFallback.NEW_EVENTS ? ReplayFrom.NEW_EVENTS : ReplayFrom.ALL_EVENTS;
         LOG.warn("sfstream: cannot resume {} from replay ID {} ({}); resuming from {}", channel, refused, reason,
                 fallback == ReplayFallback.NEW_EVENTS ? "new events only" : "all retained events");
         fallbacks.put(channel.value(), new Fallback(start, refused));

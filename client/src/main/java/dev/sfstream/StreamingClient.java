@@ -2,27 +2,22 @@ package dev.sfstream;
 
 import dev.sfstream.auth.AccessToken;
 import dev.sfstream.auth.Authenticator;
-import dev.sfstream.bayeux.BayeuxSession;
-import dev.sfstream.bayeux.Message;
+import dev.sfstream.internal.Futures;
 import dev.sfstream.internal.Shared;
 import dev.sfstream.replay.ReplayFallback;
 import dev.sfstream.replay.ReplayFrom;
 import dev.sfstream.replay.ReplayStore;
+import dev.sfstream.transport.Transport;
+import dev.sfstream.transport.TransportSession;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,41 +75,35 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
     private static final Logger LOG = LoggerFactory.getLogger(StreamingClient.class);
 
     private final ClientSettings settings;
-    private final Authenticator authenticator;
     private final ReplayStore store;
     private final Delivery delivery;
     private final ReplayStarts starts;
-    private final BayeuxSession session;
-    private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile ConnectionState state = ConnectionState.NEW;
-    private volatile long handshakes;
-    private volatile long reconnects;
+    private final Transport transport;
+    private final TransportSession session;
+    private final ClientSubscriptions subscriptions;
+    private final ConnectionReports reports = new ConnectionReports();
+    private final Object closeLock = new Object();
+    private boolean closed;
 
     private StreamingClient(ClientSettings s) {
         this.settings = s;
-        this.authenticator = s.authenticator();
         this.store = s.replayStore() != null ? s.replayStore() : ReplayStore.inMemory();
         if (s.connectionListener() != null) {
-            connectionListeners.add(s.connectionListener());
+            reports.add(s.connectionListener());
         }
-        HttpClient http = s.httpClient() != null ? s.httpClient() : Shared.httpClient();
         Executor listenerPool = s.listenerExecutor() != null ? s.listenerExecutor() : Shared.workers();
-        BayeuxSession[] holder = new BayeuxSession[1];
-        this.delivery = new Delivery(store, s.queueCapacity(), listenerPool, () -> holder[0].resume(), this::report);
+        TransportSession[] holder = new TransportSession[1];
+        this.delivery = new Delivery(store, s.queueCapacity(), listenerPool, () -> holder[0].resume(), reports::error);
         this.starts = new ReplayStarts(store, delivery, s);
-        this.session = new BayeuxSession(authenticator, new BayeuxSession.Settings(s.apiVersion(),
-                s.connectionTimeout(), s.requestTimeout(), ClientSettings.CONNECT_MARGIN, s.handshakeMinInterval(),
-                s.backoffInitial(), s.backoffMax(), s.maxMessageSize()), new SessionHandler(), http);
+        this.transport = s.transport();
+        this.session = transport.newSession(s.transportContext(new ClientSessionListener(delivery, starts, reports)));
         holder[0] = session;
+        this.subscriptions = new ClientSubscriptions(transport, session, delivery, starts, s);
     }
 
     public static Builder builder() {
         return new Builder();
     }
-
-    // ---------------------------------------------------------------- lifecycle
 
     /**
      * Authenticates and handshakes; returns once the connect loop runs. Bad credentials fail here, fast.
@@ -124,15 +113,16 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
      * @throws ServerErrorException when the handshake is refused for a reason that does not heal
      */
     public StreamingClient open() {
-        AccessToken token = authenticator.token();
+        AccessToken token = settings.authenticator().token();
         delivery.namespace(settings.replayNamespace() != null ? settings.replayNamespace()
                 : token.orgId() != null ? token.orgId() : "default");
-        await(session.open(), settings.openTimeout(), "opening the connection to " + token.instanceUrl());
+        Futures.await(session.open(), settings.openTimeout(), "opening the connection to " + token.instanceUrl());
         return this;
     }
 
     /** Whether {@link #open()} succeeded and the client is not closed. */
     public boolean isOpen() {
+        ConnectionState state = reports.state();
         return state != ConnectionState.NEW && state != ConnectionState.CLOSED;
     }
 
@@ -143,45 +133,33 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
      */
     @Override
     public void close() {
-        if (!closing.compareAndSet(false, true)) {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            Futures.awaitQuietly(session.close(), settings.closeTimeout(), "disconnecting");
             try {
-                closed.get(settings.closeTimeout().multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+                if (!delivery.awaitListeners(settings.closeTimeout())) {
+                    LOG.warn("sfstream: listeners still running after {} s; closing anyway (what they finish from "
+                            + "now on is committed only if the store still takes it)",
+                            settings.closeTimeout().toSeconds());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.debug("sfstream: waited for another close(): {}", e.toString());
             }
-            return;
-        }
-        try {
-            session.close().get(settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.debug("sfstream: disconnect did not complete: {}", e.toString());
-        }
-        try {
-            if (!delivery.awaitListeners(settings.closeTimeout())) {
-                LOG.warn("sfstream: listeners still running after {} s; closing anyway (what they finish from now "
-                        + "on is committed only if the store still takes it)", settings.closeTimeout().toSeconds());
+            delivery.close();
+            closed = true;
+            try {
+                if (settings.replayStore() == null) {
+                    store.close();
+                } else {
+                    store.flush();
+                }
+            } finally {
+                reports.state(ConnectionState.CLOSED, "closed");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        delivery.close();
-        try {
-            if (settings.replayStore() == null) {
-                store.close();
-            } else {
-                store.flush();
-            }
-        } finally {
-            setState(ConnectionState.CLOSED, "closed");
-            closed.complete(null);
         }
     }
-
-    // ---------------------------------------------------------------- subscriptions
 
     /**
      * Subscribes to a channel; its events go to {@link #receive(Duration)}, the iterator or {@link #events()}.
@@ -217,40 +195,19 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
     }
 
     private Subscription subscribe(ChannelName name, ReplayFrom whenNoMarker, Consumer<StreamingEvent> listener) {
-        delivery.route(name.value(), listener);
-        try {
-            starts.load(name, whenNoMarker);
-            await(session.subscribe(name), settings.subscribeTimeout(), "subscribing to " + name);
-        } catch (RuntimeException e) {
-            abandon(name.value());
-            throw e;
-        }
+        subscriptions.subscribe(name, whenNoMarker, listener);
         return new Subscription(this, name);
-    }
-
-    /** A subscribe failed: the session must not keep (and later confirm) a subscription nobody consumes. */
-    private void abandon(String channel) {
-        delivery.discard(channel);
-        session.unsubscribe(channel).whenComplete((v, e) -> {
-            if (e != null) {
-                LOG.debug("sfstream: dropping the failed subscription to {}: {}", channel, e.toString());
-            }
-        });
     }
 
     /** Unsubscribes from a channel (as subscribed, filter included); its events still in flight are dropped. */
     public void unsubscribe(String channel) {
-        await(session.unsubscribe(channel), settings.requestTimeout().plus(Duration.ofSeconds(1)),
-                "unsubscribing from " + channel);
-        delivery.discard(channel);
+        subscriptions.unsubscribe(channel);
     }
 
     /** The channels subscribed, in subscription order. */
     public List<String> subscriptions() {
-        return await(session.subscriptions(), settings.requestTimeout(), "listing subscriptions");
+        return subscriptions.list();
     }
-
-    // ---------------------------------------------------------------- consuming
 
     /**
      * The next event, waiting at most {@code timeout}; empty when none came. Asking for the next event finishes (and
@@ -275,32 +232,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
      */
     @Override
     public Iterator<StreamingEvent> iterator() {
-        return new Iterator<>() {
-            private StreamingEvent next;
-
-            @Override
-            public boolean hasNext() {
-                while (next == null) {
-                    Optional<StreamingEvent> e = receive(Duration.ofSeconds(1));
-                    if (e.isPresent()) {
-                        next = e.get();
-                    } else if (delivery.isEnded() || Thread.currentThread().isInterrupted()) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-
-            @Override
-            public StreamingEvent next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("the client is closed");
-                }
-                StreamingEvent e = next;
-                next = null;
-                return e;
-            }
-        };
+        return new EventIterator(this::receive, delivery::isEnded);
     }
 
     /**
@@ -319,21 +251,19 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
         delivery.commit(Objects.requireNonNull(event, "event"));
     }
 
-    // ---------------------------------------------------------------- observation
-
     public ConnectionState state() {
-        return state;
+        return reports.state();
     }
 
     /** Adds a listener of connection state changes and errors. */
     public void addConnectionListener(ConnectionListener listener) {
-        connectionListeners.add(Objects.requireNonNull(listener, "listener"));
+        reports.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** Counters for a status line and health checks. */
     public Stats stats() {
-        return new Stats(delivery.received(), delivery.duplicates(), handshakes, reconnects, session.connects(),
-                delivery.outstanding());
+        return new Stats(delivery.received(), delivery.duplicates(), reports.handshakes(), reports.reconnects(),
+                session.fetches(), delivery.outstanding());
     }
 
     /**
@@ -343,7 +273,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
      * @param duplicatesDropped events dropped because they were handed out already
      * @param handshakes handshakes started
      * @param reconnects times the connection went into recovery
-     * @param connects long polls answered successfully
+     * @param connects fetches answered successfully (Bayeux long polls, Pub/Sub fetch responses)
      * @param eventsWaiting events handed out and not yet finished by the consumer
      */
     public record Stats(long eventsReceived, long duplicatesDropped, long handshakes, long reconnects, long connects,
@@ -352,7 +282,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
 
     /** The authenticator, shared with a REST client of the same org. */
     public Authenticator authenticator() {
-        return authenticator;
+        return settings.authenticator();
     }
 
     /** The replay store. */
@@ -370,111 +300,9 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
         return settings.apiVersion();
     }
 
-    // ---------------------------------------------------------------- internals
-
-    private void setState(ConnectionState next, String reason) {
-        ConnectionState previous = state;
-        state = next;
-        if (previous != next) {
-            for (ConnectionListener l : connectionListeners) {
-                try {
-                    l.onStateChanged(next, reason);
-                } catch (RuntimeException e) {
-                    LOG.warn("sfstream: a connection listener failed", e);
-                }
-            }
-        }
-    }
-
-    private void report(StreamingException error) {
-        for (ConnectionListener l : connectionListeners) {
-            try {
-                l.onError(error);
-            } catch (RuntimeException e) {
-                LOG.warn("sfstream: a connection listener failed", e);
-            }
-        }
-    }
-
-    private static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransportException("interrupted while " + what, e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof StreamingException se) {
-                throw se;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new TransportException(what + " failed: " + cause, cause);
-        } catch (TimeoutException e) {
-            throw new TransportException("no answer from Salesforce within " + timeout.toSeconds() + " s while "
-                    + what, e);
-        }
-    }
-
-    /** Connects the protocol session to delivery, replay decisions and state reporting. */
-    private final class SessionHandler implements BayeuxSession.Handler {
-        @Override
-        public void onEvents(List<Message> events) {
-            delivery.accept(events);
-        }
-
-        @Override
-        public void onStateChanged(BayeuxSession.State s, String reason) {
-            switch (s) {
-                case HANDSHAKING -> {
-                    handshakes++;
-                    setState(ConnectionState.CONNECTING, reason);
-                }
-                case CONNECTED -> setState(ConnectionState.CONNECTED, reason);
-                case RECONNECTING -> {
-                    reconnects++;
-                    setState(ConnectionState.RECONNECTING, reason);
-                }
-                case CLOSED -> setState(ConnectionState.CLOSED, reason);
-                default -> {
-                    // UNCONNECTED is the initial state only
-                }
-            }
-        }
-
-        @Override
-        public long replayStart(ChannelName channel) {
-            return starts.start(channel);
-        }
-
-        @Override
-        public void onSubscribed(ChannelName channel, long sentReplay, java.time.Instant serverTime) {
-            starts.subscribed(channel, sentReplay, serverTime);
-        }
-
-        @Override
-        public void onReplayRefused(ChannelName channel, long refusedReplayId) {
-            starts.refused(channel, refusedReplayId);
-        }
-
-        @Override
-        public void onSubscriptionLost(ChannelName channel, StreamingException error) {
-            LOG.error("sfstream: lost the subscription to {}: {}", channel, error.getMessage());
-            delivery.lost(channel.value(), error);
-            report(error);
-        }
-
-        @Override
-        public void onFatal(StreamingException error) {
-            report(error);
-            delivery.fail(error);
-        }
-
-        @Override
-        public boolean hasRoom() {
-            return delivery.hasRoom();
-        }
+    /** The transport events come through: the Streaming API ({@code bayeux}) unless another was chosen. */
+    public Transport transport() {
+        return transport;
     }
 
     /**
@@ -502,6 +330,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
         HttpClient httpClient;
         Executor listenerExecutor;
         ConnectionListener connectionListener;
+        Transport transport = Transport.bayeux();
 
         private Builder() {
         }
@@ -628,6 +457,16 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
             return this;
         }
 
+        /**
+         * The API events come through: {@link Transport#bayeux()} (the Streaming API, every channel family) by
+         * default, or {@code Transport.named("pubsub")} (the Pub/Sub API, module sfstream-pubsub: platform and change
+         * events only).
+         */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
         /** Told about state changes and errors. */
         public Builder connectionListener(ConnectionListener listener) {
             this.connectionListener = listener;
@@ -653,7 +492,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
 
     @Override
     public String toString() {
-        return "StreamingClient[" + state + ", apiVersion=" + settings.apiVersion() + ", authenticator="
-                + authenticator + "]";
+        return "StreamingClient[" + reports.state() + ", apiVersion=" + settings.apiVersion() + ", authenticator="
+                + settings.authenticator() + "]";
     }
 }

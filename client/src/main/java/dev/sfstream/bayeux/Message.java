@@ -2,6 +2,10 @@ package dev.sfstream.bayeux;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sfstream.StreamingEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -67,5 +71,31 @@ public record Message(ObjectNode json) {
             return e + " (" + r + ")";
         }
         return e != null ? e : r != null ? r : "no error given";
+    }
+
+    /** The events (non-meta messages) of a response, in order, as received now. */
+    static List<StreamingEvent> events(List<Message> msgs) {
+        List<StreamingEvent> events = List.of();
+        Instant now = null;
+        for (Message m : msgs) {
+            if (!m.isMeta()) {
+                if (now == null) {
+                    events = new ArrayList<>(msgs.size());
+                    now = Instant.now();
+                }
+                events.add(StreamingEvent.of(m.json(), now));
+            }
+        }
+        return events;
+    }
+
+    /** The first message of a channel in a response; {@code null} when there is none. */
+    static Message find(List<Message> msgs, String channel) {
+        for (Message m : msgs) {
+            if (channel.equals(m.channel())) {
+                return m;
+            }
+        }
+        return null;
     }
 }
