@@ -3,6 +3,7 @@ package dev.sfstream;
 import dev.sfstream.internal.HandOffQueue;
 import dev.sfstream.internal.SerialExecutor;
 import dev.sfstream.replay.ReplayMarker;
+import dev.sfstream.replay.ReplayPosition;
 import dev.sfstream.replay.ReplayStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +51,7 @@ final class Delivery {
     private volatile String namespace = "default";
 
     private final Map<String, SeenReplayIds> seen = new ConcurrentHashMap<>();
+    private final Map<String, ReplayPosition> lastHandedOut = new ConcurrentHashMap<>();
     private final Map<String, ChannelCommits> commits = new ConcurrentHashMap<>();
     private final Map<String, Instant> notBefore = new ConcurrentHashMap<>();
     private final Map<String, Route> listeners = new ConcurrentHashMap<>();
@@ -102,10 +104,9 @@ final class Delivery {
         notBefore.put(channel, since);
     }
 
-    /** The highest replay ID of a channel handed out in this process; 0 when none. */
-    long handedOut(String channel) {
-        SeenReplayIds ids = seen.get(channel);
-        return ids == null ? 0 : ids.highest();
+    /** The position of the latest event of a channel handed out in this process; null when none. */
+    ReplayPosition handedOut(String channel) {
+        return lastHandedOut.get(channel);
     }
 
     boolean hasRoom() {
@@ -167,10 +168,14 @@ final class Delivery {
                 continue; // retained before the subscription started: not asked for
             }
             if (event.replayId() > 0) {
-                if (!seen.computeIfAbsent(event.channel(), c -> new SeenReplayIds()).add(event.replayId())) {
+                SeenReplayIds ids = seen.computeIfAbsent(event.channel(), c -> new SeenReplayIds());
+                if (!ids.add(event.replayId())) {
                     duplicates.incrementAndGet();
                     LOG.debug("sfstream: dropped {} #{}: already handed out", event.channel(), event.replayId());
                     continue;
+                }
+                if (event.replayId() == ids.highest()) {
+                    lastHandedOut.put(event.channel(), event.position().orElseThrow());
                 }
                 commits.computeIfAbsent(event.channel(), c -> new ChannelCommits()).handedOut(event.replayId());
             }

@@ -3,6 +3,7 @@ package dev.sfstream;
 import dev.sfstream.replay.ReplayFallback;
 import dev.sfstream.replay.ReplayFrom;
 import dev.sfstream.replay.ReplayMarker;
+import dev.sfstream.replay.ReplayPosition;
 import dev.sfstream.replay.ReplayStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +36,7 @@ final class ReplayStarts {
     private final Map<String, Fallback> fallbacks = new ConcurrentHashMap<>();
 
     /** A fallback in force for a channel until a commit moves its marker past the refused ID. */
-    private record Fallback(ReplayFrom start, long refusedReplayId) {
+    private record Fallback(ReplayFrom start, ReplayPosition refused) {
     }
 
     ReplayStarts(ReplayStore store, Delivery delivery, ClientSettings settings) {
@@ -73,15 +74,15 @@ final class ReplayStarts {
             return settings.startFrom();
         }
         Optional<ReplayMarker> marker = stored.getOrDefault(ch, Optional.empty());
-        long position = Math.max(marker.map(ReplayMarker::replayId).orElse(0L), delivery.handedOut(ch));
+        ReplayPosition position = later(marker.map(ReplayMarker::position).orElse(null), delivery.handedOut(ch));
         Fallback fallback = fallbacks.get(ch);
         if (fallback != null) {
-            if (position <= fallback.refusedReplayId()) {
+            if (position == null || !position.isAfter(fallback.refused())) {
                 return fallback.start();
             }
             fallbacks.remove(ch);
         }
-        if (!first && position > 0) {
+        if (!first && position != null) {
             return ReplayFrom.after(position);
         }
         Instant since = subscribedAt.get(ch);
@@ -97,10 +98,14 @@ final class ReplayStarts {
         ReplayMarker m = marker.get();
         Duration maxAge = settings.markerMaxAge().get(channel.kind());
         if (m.createdDate().isBefore(Instant.now().minus(maxAge))) {
-            return applyFallback(channel, m.replayId(), "the stored marker (created " + m.createdDate()
+            return applyFallback(channel, m.position(), "the stored marker (created " + m.createdDate()
                     + ") is older than the retention window of " + maxAge.toMinutes() / 60.0 + " h");
         }
-        return ReplayFrom.after(m.replayId());
+        return ReplayFrom.after(m.position());
+    }
+
+    private static ReplayPosition later(ReplayPosition a, ReplayPosition b) {
+        return a == null ? b : b != null && b.isAfter(a) ? b : a;
     }
 
     /** Salesforce confirmed a subscription sent with {@code sentReplay}; {@code serverTime} may be null. */
@@ -113,20 +118,20 @@ final class ReplayStarts {
 
     /** Salesforce refused the replay ID sent: the fallback decides the next start. */
     void refused(ChannelName channel, ReplayFrom refused) {
-        applyFallback(channel, refused.value(), "Salesforce refused the replay ID");
+        applyFallback(channel, refused.position().orElseThrow(), "Salesforce refused the replay ID");
     }
 
-    private ReplayFrom applyFallback(ChannelName channel, long refused, String reason) {
+    private ReplayFrom applyFallback(ChannelName channel, ReplayPosition refused, String reason) {
         ReplayFallback fallback = settings.replayFallback();
         if (fallback == ReplayFallback.FAIL) {
-            throw new ReplayIdInvalidException(channel.value(), refused, "cannot resume " + channel
+            throw new ReplayIdInvalidException(channel.value(), refused.replayId(), "cannot resume " + channel
                     + " from replay ID " + refused + ": " + reason + "; the replay fallback is FAIL");
         }
         ReplayFrom start = fallback == ReplayFallback.NEW_EVENTS ? ReplayFrom.NEW_EVENTS : ReplayFrom.ALL_EVENTS;
         LOG.warn("sfstream: cannot resume {} from replay ID {} ({}); resuming from {}", channel, refused, reason,
                 fallback == ReplayFallback.NEW_EVENTS ? "new events only" : "all retained events");
         fallbacks.put(channel.value(), new Fallback(start, refused));
-        delivery.gap(new ReplayGap(channel.value(), refused, fallback, reason));
+        delivery.gap(new ReplayGap(channel.value(), refused.replayId(), fallback, reason));
         return start;
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sfstream.internal.Json;
 import dev.sfstream.internal.Timestamps;
 import dev.sfstream.replay.ReplayMarker;
+import dev.sfstream.replay.ReplayPosition;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -26,14 +27,17 @@ public final class StreamingEvent {
 
     private final String channel;
     private final long replayId;
+    private final ReplayPosition position;
     private final Instant received;
     private final ObjectNode json;
     private final ReplayGap gap;
     private Instant createdDate;
 
-    private StreamingEvent(String channel, long replayId, Instant received, ObjectNode json, ReplayGap gap) {
+    private StreamingEvent(String channel, ReplayPosition position, Instant received, ObjectNode json,
+            ReplayGap gap) {
         this.channel = channel;
-        this.replayId = replayId;
+        this.position = position;
+        this.replayId = position == null ? 0 : Math.max(0, position.replayId());
         this.received = received;
         this.json = json;
         this.gap = gap;
@@ -46,8 +50,19 @@ public final class StreamingEvent {
     public static StreamingEvent of(ObjectNode message, Instant received) {
         Objects.requireNonNull(message, "message");
         JsonNode replayId = message.path("data").path("event").path("replayId");
-        return new StreamingEvent(message.path("channel").asText(), replayId.canConvertToLong() ? replayId.asLong() : 0,
-                received, message, null);
+        long id = replayId.canConvertToLong() ? replayId.asLong() : 0;
+        return new StreamingEvent(message.path("channel").asText(), id > 0 ? ReplayPosition.of(id) : null, received,
+                message, null);
+    }
+
+    /**
+     * An event in the Streaming API's JSON shape with a position of its own (a transport whose positions are not the
+     * {@code data.event.replayId} number, such as the Pub/Sub API's bytes).
+     */
+    public static StreamingEvent of(ObjectNode message, Instant received, ReplayPosition position) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(position, "position");
+        return new StreamingEvent(message.path("channel").asText(), position, received, message, null);
     }
 
     /** Reads the created date when first asked (most events never need it parsed). */
@@ -77,7 +92,7 @@ public final class StreamingEvent {
         g.put("refusedReplayId", gap.refusedReplayId());
         g.put("fallback", gap.fallback().name());
         g.put("reason", gap.reason());
-        return new StreamingEvent(gap.channel(), 0, Instant.now(), json, gap);
+        return new StreamingEvent(gap.channel(), null, Instant.now(), json, gap);
     }
 
     private static Instant instant(JsonNode n) {
@@ -104,9 +119,14 @@ public final class StreamingEvent {
         return channel;
     }
 
-    /** The replay ID; 0 when the server sent none (and for a gap notice). */
+    /** The replay ID as a number; 0 when the server sent none (and for a gap notice). */
     public long replayId() {
         return replayId;
+    }
+
+    /** The event's replay position as the server gave it; empty when it sent none (and for a gap notice). */
+    public Optional<ReplayPosition> position() {
+        return Optional.ofNullable(position);
     }
 
     /**
@@ -151,7 +171,8 @@ public final class StreamingEvent {
 
     /** The marker to store once this event is done with; empty for a gap or an event without replay ID. */
     public Optional<ReplayMarker> marker() {
-        return gap != null || replayId <= 0 ? Optional.empty() : Optional.of(new ReplayMarker(replayId, createdDate()));
+        return gap != null || position == null ? Optional.empty()
+                : Optional.of(new ReplayMarker(position, createdDate()));
     }
 
     /** The PushTopic view ({@code data.event.type} and {@code data.sobject}), on {@code /topic/} channels. */

@@ -272,7 +272,11 @@ public final class FileReplayStore implements ReplayStore {
             ObjectNode n = namespaces.putObject(ns);
             channels.forEach((channel, m) -> {
                 ObjectNode c = n.putObject(channel);
-                c.put("replayId", m.replayId());
+                if (m.position().isBytes()) {
+                    c.put("position", m.position().encode()); // a Pub/Sub replay ID, kept exactly
+                } else {
+                    c.put("replayId", m.replayId());
+                }
                 c.put("createdDate", m.createdDate().toString());
             });
         });
@@ -309,18 +313,32 @@ public final class FileReplayStore implements ReplayStore {
             }
             Map<String, ReplayMarker> channels = new TreeMap<>();
             for (Map.Entry<String, JsonNode> c : ns.getValue().properties()) {
-                JsonNode id = c.getValue().path("replayId");
-                if (!id.canConvertToLong() || id.asLong() <= 0) {
-                    throw corrupt("the marker of '" + c.getKey() + "' has no positive replayId", null);
-                }
-                try {
-                    channels.put(c.getKey(), new ReplayMarker(id.asLong(),
-                            Instant.parse(c.getValue().path("createdDate").asText())));
-                } catch (DateTimeParseException e) {
-                    throw corrupt("the marker of '" + c.getKey() + "' has no valid createdDate", e);
-                }
+                channels.put(c.getKey(), marker(c.getKey(), c.getValue()));
             }
             markers.put(ns.getKey(), channels);
+        }
+    }
+
+    /** A marker as written: {@code replayId} (a number), or {@code position} (a Pub/Sub replay ID), and the date. */
+    private ReplayMarker marker(String channel, JsonNode m) {
+        ReplayPosition position;
+        JsonNode text = m.path("position");
+        JsonNode id = m.path("replayId");
+        if (text.isTextual()) {
+            try {
+                position = ReplayPosition.decode(text.asText());
+            } catch (IllegalArgumentException e) {
+                throw corrupt("the marker of '" + channel + "' has no valid position", e);
+            }
+        } else if (id.canConvertToLong() && id.asLong() > 0) {
+            position = ReplayPosition.of(id.asLong());
+        } else {
+            throw corrupt("the marker of '" + channel + "' has no positive replayId", null);
+        }
+        try {
+            return new ReplayMarker(position, Instant.parse(m.path("createdDate").asText()));
+        } catch (DateTimeParseException e) {
+            throw corrupt("the marker of '" + channel + "' has no valid createdDate", e);
         }
     }
 

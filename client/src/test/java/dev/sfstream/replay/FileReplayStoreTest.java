@@ -129,6 +129,23 @@ class FileReplayStoreTest {
     }
 
     @Test
+    void aPubSubPositionIsKeptExactlyBesideStreamingApiMarkers() {
+        Path file = dir.resolve("replay.json");
+        ReplayPosition bytes = ReplayPosition.ofBytes(new byte[] {0, 0, 0, 0, 0, 0, 1, 2});
+        ReplayMarker pubsub = new ReplayMarker(bytes, Instant.parse("2026-11-30T10:00:00Z"));
+        try (ReplayStore store = ReplayStore.file(file)) {
+            store.put("ns", "/data/AccountChangeEvent", pubsub);
+            store.put("ns", "/topic/A", marker(9));
+        }
+        try (ReplayStore again = ReplayStore.file(file)) {
+            assertThat(again.get("ns", "/data/AccountChangeEvent")).contains(pubsub);
+            assertThat(again.get("ns", "/topic/A")).contains(marker(9));
+            assertThat(again.put("ns", "/data/AccountChangeEvent", new ReplayMarker(ReplayPosition.ofBytes(
+                    new byte[] {0, 0, 0, 0, 0, 0, 1, 1}), Instant.now()))).as("never backwards").isFalse();
+        }
+    }
+
+    @Test
     void aDirectoryIsNotAStore() {
         assertThatThrownBy(() -> ReplayStore.file(dir)).isInstanceOf(ReplayStoreException.class)
                 .hasMessageContaining("is a directory");

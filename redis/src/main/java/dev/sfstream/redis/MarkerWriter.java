@@ -30,7 +30,9 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  */
 final class MarkerWriter {
     /**
-     * The forward-only put, atomic inside Redis. ARGV: replay ID, created date, TTL in milliseconds (0: none). A SET
+     * The forward-only put, atomic inside Redis. ARGV: the position as a number (-1 when it has none: always
+     * newer), created date, TTL in milliseconds (0: none), and the position's text when it is not that number (a
+     * Pub/Sub replay ID), kept as a third part of the value. A SET
      * without PX also drops a TTL an earlier version of sfstream gave the key; a refused put with no TTL configured
      * drops it too, so that a kept marker does not expire behind the client's back.
      */
@@ -39,17 +41,21 @@ final class MarkerWriter {
             local ttl = tonumber(ARGV[3])
             if current then
               local id = tonumber(string.match(current, '^(%-?%d+)'))
-              if id and id >= tonumber(ARGV[1]) then
+              if id and tonumber(ARGV[1]) >= 0 and id >= tonumber(ARGV[1]) then
                 if ttl == 0 then
                   redis.call('PERSIST', KEYS[1])
                 end
                 return 0
               end
             end
+            local value = ARGV[1] .. '|' .. ARGV[2]
+            if ARGV[4] ~= '' then
+              value = value .. '|' .. ARGV[4]
+            end
             if ttl > 0 then
-              redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PX', ARGV[3])
+              redis.call('SET', KEYS[1], value, 'PX', ARGV[3])
             else
-              redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2])
+              redis.call('SET', KEYS[1], value)
             end
             return 1
             """;
@@ -238,8 +244,10 @@ final class MarkerWriter {
         try (AbstractPipeline pipeline = redis.pipelined()) {
             List<Response<Object>> responses = new ArrayList<>();
             for (Map.Entry<String, ReplayMarker> e : batch.entrySet()) {
-                responses.add(pipeline.evalsha(sha, List.of(e.getKey()), List.of(
-                        Long.toString(e.getValue().replayId()), e.getValue().createdDate().toString(), ttlMillis)));
+                ReplayMarker m = e.getValue();
+                String text = m.position().isBytes() ? m.position().encode() : "";
+                responses.add(pipeline.evalsha(sha, List.of(e.getKey()), List.of(Long.toString(m.replayId()),
+                        m.createdDate().toString(), ttlMillis, text)));
             }
             pipeline.sync();
             for (Response<Object> r : responses) {

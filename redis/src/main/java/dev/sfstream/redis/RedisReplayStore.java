@@ -3,6 +3,7 @@ package dev.sfstream.redis;
 import dev.sfstream.ReplayStoreException;
 import dev.sfstream.internal.Backoff;
 import dev.sfstream.replay.ReplayMarker;
+import dev.sfstream.replay.ReplayPosition;
 import dev.sfstream.replay.ReplayStore;
 import java.net.URI;
 import java.time.Duration;
@@ -20,7 +21,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * between hosts) share where a channel stands.
  *
  * <ul>
- *   <li>Keys are {@code sfstream:replay:{namespace}:{channel}}; the value is {@code <replayId>|<createdDate>}.</li>
+ *   <li>Keys are {@code sfstream:replay:{namespace}:{channel}}; the value is {@code <replayId>|<createdDate>}, and
+ *       for a Pub/Sub position {@code <number>|<createdDate>|pubsub:<base64>}.</li>
  *   <li>The forward-only rule runs inside Redis, in one Lua script: a marker older than the stored one never
  *       replaces it, whichever process sends it.</li>
  *   <li>Markers do not expire by default. Whether a marker is too old to resume from is the client's judgement
@@ -193,10 +195,13 @@ public final class RedisReplayStore implements ReplayStore {
         return KEY_PREFIX + namespace + ":" + channel;
     }
 
+    /** Reads {@code <replayId>|<createdDate>}, or {@code <number>|<createdDate>|<position>} for a Pub/Sub position. */
     private ReplayMarker parse(String key, String value) {
-        int bar = value.indexOf('|');
+        String[] parts = value.split("\\|", 3);
         try {
-            return new ReplayMarker(Long.parseLong(value.substring(0, bar)), Instant.parse(value.substring(bar + 1)));
+            Instant created = Instant.parse(parts[1]);
+            return parts.length == 3 ? new ReplayMarker(ReplayPosition.decode(parts[2]), created)
+                    : new ReplayMarker(Long.parseLong(parts[0]), created);
         } catch (DateTimeParseException | IndexOutOfBoundsException | IllegalArgumentException e) {
             throw new ReplayStoreException("the Redis key " + key + " at " + endpoint.address() + " does not hold a "
                     + "replay marker (<replayId>|<createdDate>); it was left as it is", e);

@@ -90,6 +90,28 @@ class RedisReplayStoreTest {
     }
 
     @Test
+    void aPubSubPositionIsKeptExactlyAndNeverMovesBackwards() {
+        String ns = "pubsub-" + System.nanoTime();
+        dev.sfstream.replay.ReplayPosition p258 = dev.sfstream.replay.ReplayPosition.ofBytes(
+                new byte[] {0, 0, 0, 0, 0, 0, 1, 2});
+        dev.sfstream.replay.ReplayPosition p257 = dev.sfstream.replay.ReplayPosition.ofBytes(
+                new byte[] {0, 0, 0, 0, 0, 0, 1, 1});
+        ReplayMarker later = new ReplayMarker(p258, Instant.parse("2026-11-30T10:00:00Z"));
+        try (ReplayStore store = ReplayStore.open(redis.uri())) {
+            store.put(ns, "/data/AccountChangeEvent", later);
+            store.flush();
+        }
+        try (ReplayStore other = ReplayStore.open(redis.uri())) {
+            assertThat(other.get(ns, "/data/AccountChangeEvent")).contains(later);
+            other.put(ns, "/data/AccountChangeEvent", new ReplayMarker(p257, Instant.now()));
+            other.flush();
+        }
+        try (ReplayStore third = ReplayStore.open(redis.uri())) {
+            assertThat(third.get(ns, "/data/AccountChangeEvent")).contains(later);
+        }
+    }
+
+    @Test
     void namespacesAreIsolated() {
         try (ReplayStore store = ReplayStore.open(redis.uri())) {
             store.put("orgA", "/topic/X", marker(7));
