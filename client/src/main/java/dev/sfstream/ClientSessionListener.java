@@ -14,11 +14,18 @@ final class ClientSessionListener implements SessionListener {
     private final Delivery delivery;
     private final ReplayStarts starts;
     private final ConnectionReports reports;
+    private final ObserverCalls observer;
 
-    ClientSessionListener(Delivery delivery, ReplayStarts starts, ConnectionReports reports) {
+    ClientSessionListener(Delivery delivery, ReplayStarts starts, ConnectionReports reports, ObserverCalls observer) {
         this.delivery = delivery;
         this.starts = starts;
         this.reports = reports;
+        this.observer = observer;
+    }
+
+    @Override
+    public void onTokenRenewed() {
+        observer.tokenRenewed();
     }
 
     @Override
@@ -29,6 +36,7 @@ final class ClientSessionListener implements SessionListener {
     @Override
     public void onStateChanged(ConnectionState state, String reason) {
         reports.state(state, reason);
+        observer.stateChanged(state, reason);
     }
 
     @Override

@@ -21,7 +21,8 @@ record ClientSettings(Authenticator authenticator, String apiVersion, ReplayStor
         Map<ChannelName.Kind, Duration> markerMaxAge, int queueCapacity, int maxMessageSize,
         Duration connectionTimeout, Duration requestTimeout, Duration openTimeout, Duration closeTimeout,
         Duration handshakeMinInterval, Duration backoffInitial, Duration backoffMax, HttpClient httpClient,
-        Executor listenerExecutor, ConnectionListener connectionListener, dev.sfstream.transport.Transport transport) {
+        Executor listenerExecutor, ConnectionListener connectionListener, dev.sfstream.transport.Transport transport,
+        StreamingObserver observer) {
 
     /** The Streaming API version used unless another is set; a compile-time constant for annotations. */
     static final String DEFAULT_API_VERSION = "64.0";
@@ -93,7 +94,12 @@ record ClientSettings(Authenticator authenticator, String apiVersion, ReplayStor
         return new ClientSettings(b.authenticator, b.apiVersion, b.replayStore, b.replayNamespace, b.replayFrom,
                 b.startFrom, b.replayFallback, b.markerMaxAge, b.queueCapacity, b.maxMessageSize, b.connectionTimeout,
                 b.requestTimeout, b.openTimeout, b.closeTimeout, b.handshakeMinInterval, b.backoffInitial,
-                b.backoffMax, b.httpClient, b.listenerExecutor, b.connectionListener, b.transport);
+                b.backoffMax, b.httpClient, b.listenerExecutor, b.connectionListener, b.transport, b.observer);
+    }
+
+    /** Where listeners run: the given executor, else sfstream's shared worker pool. */
+    Executor listenerPool() {
+        return listenerExecutor != null ? listenerExecutor : dev.sfstream.internal.Shared.workers();
     }
 
     /** How long a subscribe may take in all: its request, and one retry of it. */

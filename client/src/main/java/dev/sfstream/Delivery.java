@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -48,12 +47,15 @@ final class Delivery {
     private final Executor listenerPool;
     private final Runnable resume;
     private final Consumer<StreamingException> errorSink;
+    private final ObserverCalls observer;
     private volatile String namespace = "default";
 
     private final Map<String, SeenReplayIds> seen = new ConcurrentHashMap<>();
     private final Map<String, ReplayPosition> lastHandedOut = new ConcurrentHashMap<>();
     private final Map<String, ChannelCommits> commits = new ConcurrentHashMap<>();
     private final Map<String, Instant> notBefore = new ConcurrentHashMap<>();
+    /** Per channel, the stored marker Salesforce refused: the next commit replaces it whatever the order. */
+    private final Map<String, ReplayMarker> invalid = new ConcurrentHashMap<>();
     private final Map<String, Route> listeners = new ConcurrentHashMap<>();
     private final Set<String> discarded = ConcurrentHashMap.newKeySet();
     private final HandOffQueue<Object> pullQueue = new HandOffQueue<>();
@@ -63,8 +65,7 @@ final class Delivery {
     private final ThreadLocal<List<StreamingEvent>> pulled = ThreadLocal.withInitial(ArrayList::new);
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
-    private final AtomicBoolean publisherTaken = new AtomicBoolean();
-    private volatile PublisherBridge publisher;
+    private final EventPublisher publisher;
     private volatile StreamingException failure;
     private volatile boolean closed;
 
@@ -73,14 +74,16 @@ final class Delivery {
     }
 
     /** Marks the end of the pull queue (close or failure). */
-    private static final Object END = new Object();
+    static final Object END = new Object();
 
     /** A subscription of a pull channel was lost: the consumer gets the error in order with the events. */
-    private record Lost(StreamingException error) {
+    record Lost(StreamingException error) {
     }
 
     Delivery(ReplayStore store, int capacity, Executor listenerPool, Runnable resume,
-            Consumer<StreamingException> errorSink) {
+            Consumer<StreamingException> errorSink, ObserverCalls observer) {
+        this.observer = observer;
+        this.publisher = new EventPublisher(this, pullQueue, listenerPool);
         this.store = store;
         this.capacity = capacity;
         this.listenerPool = listenerPool;
@@ -102,6 +105,11 @@ final class Delivery {
      */
     void dropCreatedBefore(String channel, Instant since) {
         notBefore.put(channel, since);
+    }
+
+    /** Salesforce refused the channel's stored marker: the next commit replaces it, even with a lower one. */
+    void invalidate(String channel, ReplayMarker refused) {
+        invalid.put(channel, refused);
     }
 
     /** The position of the latest event of a channel handed out in this process; null when none. */
@@ -158,6 +166,7 @@ final class Delivery {
         Map<Route, List<StreamingEvent>> toListeners = null;
         for (StreamingEvent event : events) {
             received.incrementAndGet();
+            observer.received(event.channel());
             if (!discarded.isEmpty() && discarded.contains(event.channel())) {
                 LOG.debug("sfstream: dropped {} #{}: the channel is no longer subscribed", event.channel(),
                         event.replayId());
@@ -165,12 +174,14 @@ final class Delivery {
             }
             if (!notBefore.isEmpty() && createdBeforeRecoveredStart(event)) {
                 duplicates.incrementAndGet();
+                observer.duplicateDropped(event.channel());
                 continue; // retained before the subscription started: not asked for
             }
             if (event.replayId() > 0) {
                 SeenReplayIds ids = seen.computeIfAbsent(event.channel(), c -> new SeenReplayIds());
                 if (!ids.add(event.replayId())) {
                     duplicates.incrementAndGet();
+                    observer.duplicateDropped(event.channel());
                     LOG.debug("sfstream: dropped {} #{}: already handed out", event.channel(), event.replayId());
                     continue;
                 }
@@ -221,6 +232,7 @@ final class Delivery {
 
     /** A replay gap notice, in order with the channel's events. */
     void gap(ReplayGap gap) {
+        observer.gap(gap);
         StreamingEvent event = StreamingEvent.gap(gap);
         outstanding.incrementAndGet();
         Route route = listeners.get(event.channel());
@@ -234,25 +246,27 @@ final class Delivery {
     }
 
     private void signalPublisher() {
-        PublisherBridge p = publisher;
-        if (p != null) {
-            p.signal();
-        }
+        publisher.signal();
     }
 
     private void runListener(Route route, StreamingEvent event) {
+        long start = System.nanoTime();
         try {
             if (closed) {
                 return; // queued when the client closed: left uncommitted, delivered again after a restart
             }
+            observer.delivered(event);
             route.listener().accept(event);
+            observer.handled(event, start, null);
             commit(event);
         } catch (HoldEvent e) {
+            observer.handled(event, start, e);
             LOG.debug("sfstream: {} #{} held uncommitted: {}", event.channel(), event.replayId(), e.getMessage());
         } catch (StreamingException e) {
             errorSink.accept(e);
         } catch (Throwable e) {
             // Errors too (a NoClassDefFoundError, a StackOverflowError): the lane must go on with the next events.
+            observer.handled(event, start, e);
             LOG.error("sfstream: the listener of {} failed on replay ID {}: the channel's replay marker stays before "
                     + "this event (later events are delivered but not committed past it) until the event is "
                     + "committed with commit(event); a restart delivers it again", event.channel(), event.replayId(),
@@ -282,7 +296,7 @@ final class Delivery {
         return true;
     }
 
-    private void finished() {
+    void finished() {
         // Wake the session only when the count crosses below the capacity, not for every event consumed.
         if (outstanding.decrementAndGet() == capacity - 1) {
             resume.run();
@@ -295,9 +309,15 @@ final class Delivery {
      * The next event, waiting at most {@code timeout}. Commits the events this method returned before: asking for
      * the next event means the previous one is done.
      */
-    Optional<StreamingEvent> receive(Duration timeout) throws InterruptedException {
+    Optional<StreamingEvent> receive(Duration timeout) {
         commitPulled();
-        Object next = pullQueue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        Object next;
+        try {
+            next = pullQueue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
         if (next == null) {
             throwIfFailed();
             return Optional.empty();
@@ -312,6 +332,7 @@ final class Delivery {
         }
         StreamingEvent event = (StreamingEvent) next;
         pulled.get().add(event);
+        observer.delivered(event);
         finished();
         return Optional.of(event);
     }
@@ -347,7 +368,15 @@ final class Delivery {
             return;
         }
         try {
-            store.put(namespace, event.channel(), reached.get());
+            ReplayMarker refused = invalid.get(event.channel());
+            boolean stored = refused == null ? store.put(namespace, event.channel(), reached.get())
+                    : store.replace(namespace, event.channel(), refused, reached.get());
+            if (refused != null) {
+                invalid.remove(event.channel(), refused);
+            }
+            if (stored) {
+                observer.committed(event.channel(), reached.get());
+            }
         } catch (ReplayStoreException e) {
             if (!closed) {
                 throw e;
@@ -364,97 +393,29 @@ final class Delivery {
         }
     }
 
-    // ---------------------------------------------------------------- publisher style
-
     Flow.Publisher<StreamingEvent> publisher() {
-        return subscriber -> {
-            if (!publisherTaken.compareAndSet(false, true)) {
-                subscriber.onSubscribe(new Flow.Subscription() {
-                    @Override
-                    public void request(long n) {
-                    }
-
-                    @Override
-                    public void cancel() {
-                    }
-                });
-                subscriber.onError(new IllegalStateException("this client's events() already has a subscriber"));
-                return;
-            }
-            PublisherBridge bridge = new PublisherBridge(subscriber);
-            publisher = bridge;
-            subscriber.onSubscribe(bridge);
-            bridge.signal();
-        };
+        return publisher;
     }
 
-    /** Hands pull-queue events to a Flow subscriber as it requests them, on its own serial lane. */
-    private final class PublisherBridge implements Flow.Subscription {
-        private final Flow.Subscriber<? super StreamingEvent> subscriber;
-        private final SerialExecutor lane = new SerialExecutor(listenerPool);
-        private final AtomicLong demand = new AtomicLong();
-        private volatile boolean cancelled;
-        private boolean completed;
+    /** The error the client failed with, or null. */
+    StreamingException failure() {
+        return failure;
+    }
 
-        PublisherBridge(Flow.Subscriber<? super StreamingEvent> subscriber) {
-            this.subscriber = subscriber;
-        }
-
-        @Override
-        public void request(long n) {
-            if (n <= 0) {
-                cancelled = true;
-                lane.execute(() -> subscriber.onError(new IllegalArgumentException("request(n) needs n > 0 "
-                        + "(Reactive Streams rule 3.9)")));
-                return;
-            }
-            demand.accumulateAndGet(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
-            signal();
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-            publisher = null;
-            publisherTaken.set(false);
-        }
-
-        void signal() {
-            lane.execute(this::drain);
-        }
-
-        private void drain() {
-            while (!cancelled && !completed && demand.get() > 0) {
-                Object next = pullQueue.poll();
-                if (next == null) {
-                    return;
-                }
-                if (next == END || next instanceof Lost) {
-                    if (next == END) {
-                        pullQueue.add(END);
-                    }
-                    completed = true;
-                    StreamingException f = next instanceof Lost lost ? lost.error() : failure;
-                    if (f != null) {
-                        subscriber.onError(f);
-                    } else {
-                        subscriber.onComplete();
-                    }
-                    return;
-                }
-                StreamingEvent event = (StreamingEvent) next;
-                demand.decrementAndGet();
-                try {
-                    subscriber.onNext(event);
-                    commit(event);
-                } catch (Throwable e) {
-                    LOG.error("sfstream: the events() subscriber failed on {} #{}: the channel's replay marker stays "
-                            + "before this event; a restart delivers it again", event.channel(), event.replayId(),
-                            e);
-                } finally {
-                    finished();
-                }
-            }
+    /** Hands an event taken by the publisher over: delivered, handled and (when it returned) committed. */
+    void publish(Flow.Subscriber<? super StreamingEvent> subscriber, StreamingEvent event) {
+        long start = System.nanoTime();
+        try {
+            observer.delivered(event);
+            subscriber.onNext(event);
+            observer.handled(event, start, null);
+            commit(event);
+        } catch (Throwable e) {
+            observer.handled(event, start, e);
+            LOG.error("sfstream: the events() subscriber failed on {} #{}: the channel's replay marker stays before "
+                    + "this event; a restart delivers it again", event.channel(), event.replayId(), e);
+        } finally {
+            finished();
         }
     }
 
@@ -477,10 +438,7 @@ final class Delivery {
 
     private void end() {
         pullQueue.add(END);
-        PublisherBridge p = publisher;
-        if (p != null) {
-            p.signal();
-        }
+        signalPublisher();
     }
 
     long received() {

@@ -8,6 +8,7 @@ import dev.sfstream.replay.ReplayStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,7 +37,7 @@ final class ReplayStarts {
     private final Map<String, Fallback> fallbacks = new ConcurrentHashMap<>();
 
     /** A fallback in force for a channel until a commit moves its marker past the refused ID. */
-    private record Fallback(ReplayFrom start, ReplayPosition refused) {
+    private record Fallback(ReplayFrom start, ReplayPosition handedOutBefore) {
     }
 
     ReplayStarts(ReplayStore store, Delivery delivery, ClientSettings settings) {
@@ -74,13 +75,15 @@ final class ReplayStarts {
             return settings.startFrom();
         }
         Optional<ReplayMarker> marker = stored.getOrDefault(ch, Optional.empty());
-        ReplayPosition position = later(marker.map(ReplayMarker::position).orElse(null), delivery.handedOut(ch));
+        ReplayPosition handedOut = delivery.handedOut(ch);
+        ReplayPosition position = later(marker.map(ReplayMarker::position).orElse(null), handedOut);
         Fallback fallback = fallbacks.get(ch);
         if (fallback != null) {
-            if (position == null || !position.isAfter(fallback.refused())) {
-                return fallback.start();
+            if (Objects.equals(handedOut, fallback.handedOutBefore())) {
+                return fallback.start(); // nothing came since the gap: start where the fallback said
             }
-            fallbacks.remove(ch);
+            fallbacks.remove(ch); // events came since: resume after them, not from the refused marker
+            return ReplayFrom.after(handedOut);
         }
         if (!first && position != null) {
             return ReplayFrom.after(position);
@@ -130,7 +133,13 @@ final class ReplayStarts {
         ReplayFrom start = fallback == ReplayFallback.NEW_EVENTS ? ReplayFrom.NEW_EVENTS : ReplayFrom.ALL_EVENTS;
         LOG.warn("sfstream: cannot resume {} from replay ID {} ({}); resuming from {}", channel, refused, reason,
                 fallback == ReplayFallback.NEW_EVENTS ? "new events only" : "all retained events");
-        fallbacks.put(channel.value(), new Fallback(start, refused));
+        fallbacks.put(channel.value(), new Fallback(start, delivery.handedOut(channel.value())));
+        Optional<ReplayMarker> storedMarker = stored.getOrDefault(channel.value(), Optional.empty());
+        if (storedMarker.isPresent() && storedMarker.get().position().equals(refused)) {
+            // The stored marker is no use any more: the next commit replaces it, even with a lower replay ID.
+            stored.put(channel.value(), Optional.empty());
+            delivery.invalidate(channel.value(), storedMarker.get());
+        }
         delivery.gap(new ReplayGap(channel.value(), refused.replayId(), fallback, reason));
         return start;
     }

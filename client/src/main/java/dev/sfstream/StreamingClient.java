@@ -3,7 +3,6 @@ package dev.sfstream;
 import dev.sfstream.auth.AccessToken;
 import dev.sfstream.auth.Authenticator;
 import dev.sfstream.internal.Futures;
-import dev.sfstream.internal.Shared;
 import dev.sfstream.replay.ReplayFallback;
 import dev.sfstream.replay.ReplayFrom;
 import dev.sfstream.replay.ReplayStore;
@@ -91,12 +90,13 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
         if (s.connectionListener() != null) {
             reports.add(s.connectionListener());
         }
-        Executor listenerPool = s.listenerExecutor() != null ? s.listenerExecutor() : Shared.workers();
         TransportSession[] holder = new TransportSession[1];
-        this.delivery = new Delivery(store, s.queueCapacity(), listenerPool, () -> holder[0].resume(), reports::error);
+        ObserverCalls observer = new ObserverCalls(s.observer());
+        this.delivery = new Delivery(store, s.queueCapacity(), s.listenerPool(), () -> holder[0].resume(),
+                reports::error, observer);
         this.starts = new ReplayStarts(store, delivery, s);
         this.transport = s.transport();
-        this.session = transport.newSession(s.transportContext(new ClientSessionListener(delivery, starts, reports)));
+        this.session = transport.newSession(s.transportContext(new ClientSessionListener(delivery, starts, reports, observer)));
         holder[0] = session;
         this.subscriptions = new ClientSubscriptions(transport, session, delivery, starts, s);
     }
@@ -217,12 +217,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
      *     subscription lost for good
      */
     public Optional<StreamingEvent> receive(Duration timeout) {
-        try {
-            return delivery.receive(timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        return delivery.receive(timeout);
     }
 
     /**
@@ -331,6 +326,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
         Executor listenerExecutor;
         ConnectionListener connectionListener;
         Transport transport = Transport.bayeux();
+        StreamingObserver observer = StreamingObserver.NONE;
 
         private Builder() {
         }
@@ -464,6 +460,12 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
          */
         public Builder transport(Transport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /** Told what the client observes, for metrics (see {@link StreamingObserver} for its contract). */
+        public Builder observer(StreamingObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

@@ -70,6 +70,32 @@ class ReplayBehaviourTest {
     }
 
     @Test
+    void aRefusedMarkerIsReplacedByTheNextCommitSoTheNextRunResumesWithoutAnotherGap() {
+        store.put(namespace(), "/topic/Leads", new ReplayMarker(999_999, Instant.now()));
+        client = EmulatorFixture.client(emulator).replayStore(store).replayFallback(ReplayFallback.NEW_EVENTS)
+                .build().open();
+        client.subscribe("/topic/Leads");
+        assertThat(take(1).get(0).isReplayGap()).isTrue();
+        EmulatorFixture.lead(emulator, "AfterTheGap");
+        StreamingEvent after = take(1).get(0);
+        client.commit(after);
+        assertThat(store.get(namespace(), "/topic/Leads").orElseThrow().replayId())
+                .as("the refused 999999 no longer holds the channel").isEqualTo(after.replayId());
+        emulator.dropSessions();
+        EmulatorFixture.lead(emulator, "AfterAReHandshake");
+        assertThat(lastName(take(1).get(0))).isEqualTo("AfterAReHandshake");
+        client.close();
+
+        EmulatorFixture.lead(emulator, "WhileStopped");
+        client = EmulatorFixture.client(emulator, store);
+        client.open();
+        client.subscribe("/topic/Leads");
+        StreamingEvent first = take(1).get(0);
+        assertThat(first.isReplayGap()).as("no second gap: " + first).isFalse();
+        assertThat(lastName(first)).isIn("AfterAReHandshake", "WhileStopped");
+    }
+
+    @Test
     void refusedReplayIdWithNewEventsFallbackSkipsRetainedEvents() {
         EmulatorFixture.lead(emulator, "Retained");
         store.put(namespace(), "/topic/Leads", new ReplayMarker(999_999, Instant.now()));

@@ -47,6 +47,7 @@ final class TokenRenewal {
                 session.lane.execute(() -> {
                     renewing = false;
                     session.token = renewed;
+                    session.listener.onTokenRenewed();
                     session.handshake("re-authenticated");
                 });
             } catch (AuthenticationException e) {

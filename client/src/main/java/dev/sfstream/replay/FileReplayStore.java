@@ -172,6 +172,18 @@ public final class FileReplayStore implements ReplayStore {
     }
 
     @Override
+    public boolean replace(String namespace, String channel, ReplayMarker invalid, ReplayMarker marker) {
+        Objects.requireNonNull(marker, "marker");
+        synchronized (markers) {
+            Map<String, ReplayMarker> ns = markers.get(namespace);
+            if (ns != null && invalid.equals(ns.get(channel))) {
+                ns.remove(channel); // the put below then stores the marker whatever its order
+            }
+        }
+        return put(namespace, channel, marker);
+    }
+
+    @Override
     public void flush() {
         write();
     }

@@ -27,6 +27,19 @@ public final class InMemoryReplayStore implements ReplayStore {
     }
 
     @Override
+    public boolean replace(String namespace, String channel, ReplayMarker invalid, ReplayMarker marker) {
+        boolean[] moved = {false};
+        markers.compute(key(namespace, channel), (k, old) -> {
+            if (invalid.equals(old) || marker.isAfter(old)) {
+                moved[0] = true;
+                return marker;
+            }
+            return old;
+        });
+        return moved[0];
+    }
+
+    @Override
     public void flush() {
         // nothing to make durable
     }

@@ -22,6 +22,18 @@ public interface ReplayStore extends AutoCloseable {
      */
     boolean put(String namespace, String channel, ReplayMarker marker);
 
+    /**
+     * Replaces a channel's marker whatever the order, if the stored one still is {@code invalid}: after Salesforce
+     * refused a marker (an org refresh, a marker past retention), the events that follow may have lower replay IDs,
+     * and the forward-only rule must not keep the refused marker forever. Stores should do this atomically; the
+     * default falls back to {@link #put} (forward-only), which suits a store that cannot compare and set.
+     *
+     * @return whether the stored marker is now {@code marker}
+     */
+    default boolean replace(String namespace, String channel, ReplayMarker invalid, ReplayMarker marker) {
+        return put(namespace, channel, marker);
+    }
+
     /** Makes every put so far durable (a no-op for the in-memory store). */
     void flush();
 

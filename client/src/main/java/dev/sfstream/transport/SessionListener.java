@@ -35,6 +35,10 @@ public interface SessionListener {
     /** A subscription that was confirmed before failed for good when it was renewed. */
     void onSubscriptionLost(ChannelName channel, StreamingException error);
 
+    /** Salesforce refused the access token and the authenticator gave a new one. */
+    default void onTokenRenewed() {
+    }
+
     /** The session gave up for good. */
     void onFatal(StreamingException error);
 

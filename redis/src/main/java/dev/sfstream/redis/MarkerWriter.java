@@ -32,7 +32,8 @@ final class MarkerWriter {
     /**
      * The forward-only put, atomic inside Redis. ARGV: the position as a number (-1 when it has none: always
      * newer), created date, TTL in milliseconds (0: none), and the position's text when it is not that number (a
-     * Pub/Sub replay ID), kept as a third part of the value. A SET
+     * Pub/Sub replay ID), kept as a third part of the value; and the stored value a replacement may overwrite
+     * whatever the order (a marker Salesforce refused), or ''. A SET
      * without PX also drops a TTL an earlier version of sfstream gave the key; a refused put with no TTL configured
      * drops it too, so that a kept marker does not expire behind the client's back.
      */
@@ -41,7 +42,7 @@ final class MarkerWriter {
             local ttl = tonumber(ARGV[3])
             if current then
               local id = tonumber(string.match(current, '^(%-?%d+)'))
-              if id and tonumber(ARGV[1]) >= 0 and id >= tonumber(ARGV[1]) then
+              if current ~= ARGV[5] and id and tonumber(ARGV[1]) >= 0 and id >= tonumber(ARGV[1]) then
                 if ttl == 0 then
                   redis.call('PERSIST', KEYS[1])
                 end
@@ -68,6 +69,8 @@ final class MarkerWriter {
     private final Duration retryFor;
     private final Outage outage;
     private final Map<String, ReplayMarker> pending = new ConcurrentHashMap<>();
+    /** Per key, the stored value a pending marker may replace whatever the order (a marker Salesforce refused). */
+    private final Map<String, String> replacing = new ConcurrentHashMap<>();
     private final AtomicBoolean writing = new AtomicBoolean();
     private final Object progress = new Object();
     private final Backoff backoff = new Backoff(FIRST_RETRY, LONGEST_RETRY); // used by attempts only
@@ -97,6 +100,20 @@ final class MarkerWriter {
         }
         schedule();
         return true;
+    }
+
+    /** Keeps the marker for writing over {@code invalid}, whatever the order of the two. */
+    boolean offerReplacing(String key, ReplayMarker invalid, ReplayMarker marker) {
+        replacing.put(key, value(invalid));
+        pending.put(key, marker);
+        schedule();
+        return true;
+    }
+
+    /** A marker as the value of its key: {@code <number>|<createdDate>}, and {@code |<position>} for bytes. */
+    static String value(ReplayMarker m) {
+        String base = m.replayId() + "|" + m.createdDate();
+        return m.position().isBytes() ? base + "|" + m.position().encode() : base;
     }
 
     Optional<ReplayMarker> pendingMarker(String key) {
@@ -189,7 +206,11 @@ final class MarkerWriter {
         try {
             if (!batch.isEmpty()) {
                 send(batch);
-                batch.forEach(pending::remove); // only where no later marker arrived meanwhile
+                batch.forEach((k, m) -> {
+                    if (pending.remove(k, m)) { // only where no later marker arrived meanwhile
+                        replacing.remove(k);
+                    }
+                });
                 outage.ended(batch.size());
             }
             backoff.reset();
@@ -247,7 +268,7 @@ final class MarkerWriter {
                 ReplayMarker m = e.getValue();
                 String text = m.position().isBytes() ? m.position().encode() : "";
                 responses.add(pipeline.evalsha(sha, List.of(e.getKey()), List.of(Long.toString(m.replayId()),
-                        m.createdDate().toString(), ttlMillis, text)));
+                        m.createdDate().toString(), ttlMillis, text, replacing.getOrDefault(e.getKey(), ""))));
             }
             pipeline.sync();
             for (Response<Object> r : responses) {

@@ -110,6 +110,14 @@ public final class RedisReplayStore implements ReplayStore {
         return writer.offer(key(namespace, channel), marker);
     }
 
+    /** Like {@link #put}, over a marker Salesforce refused whatever the order, atomically inside Redis. */
+    @Override
+    public boolean replace(String namespace, String channel, ReplayMarker invalid, ReplayMarker marker) {
+        Objects.requireNonNull(marker, "marker");
+        throwIfUnusable();
+        return writer.offerReplacing(key(namespace, channel), invalid, marker);
+    }
+
     /**
      * Waits until every marker put so far is in Redis, at most {@code retryFor}.
      *

@@ -112,6 +112,23 @@ class RedisReplayStoreTest {
     }
 
     @Test
+    void aRefusedMarkerIsReplacedByALowerOneButNothingElseIs() {
+        String ns = namespace();
+        try (ReplayStore store = ReplayStore.open(redis.uri())) {
+            store.put(ns, "/topic/A", marker(999_999));
+            store.flush();
+            store.replace(ns, "/topic/A", marker(123), marker(5));
+            store.flush();
+            assertThat(store.get(ns, "/topic/A")).as("not the refused one: kept").contains(marker(999_999));
+            store.replace(ns, "/topic/A", marker(999_999), marker(5));
+            store.flush();
+        }
+        try (ReplayStore again = ReplayStore.open(redis.uri())) {
+            assertThat(again.get(ns, "/topic/A")).contains(marker(5));
+        }
+    }
+
+    @Test
     void namespacesAreIsolated() {
         try (ReplayStore store = ReplayStore.open(redis.uri())) {
             store.put("orgA", "/topic/X", marker(7));
