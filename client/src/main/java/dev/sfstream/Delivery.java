@@ -138,10 +138,20 @@ final class Delivery {
     void discard(String channel) {
         discarded.add(channel);
         listeners.remove(channel);
-        ChannelCommits c = commits.get(channel);
+        ChannelCommits c = commits.remove(channel);
         if (c != null) {
             c.clear();
         }
+        // Events of it in flight are dropped unfinished: a later subscription must start from the committed marker,
+        // not after what was handed out here.
+        int dropped = pullQueue.removeIf(o -> o instanceof StreamingEvent e && e.channel().equals(channel));
+        for (int i = 0; i < dropped; i++) {
+            finished();
+        }
+        seen.remove(channel);
+        lastHandedOut.remove(channel);
+        notBefore.remove(channel);
+        invalid.remove(channel);
     }
 
     /**

@@ -79,7 +79,7 @@ final class ReplayStarts {
         ReplayPosition position = later(marker.map(ReplayMarker::position).orElse(null), handedOut);
         Fallback fallback = fallbacks.get(ch);
         if (fallback != null) {
-            if (Objects.equals(handedOut, fallback.handedOutBefore())) {
+            if (handedOut == null || Objects.equals(handedOut, fallback.handedOutBefore())) {
                 return fallback.start(); // nothing came since the gap: start where the fallback said
             }
             fallbacks.remove(ch); // events came since: resume after them, not from the refused marker

@@ -450,4 +450,24 @@ class DeliveryContractTest {
         EmulatorFixture.lead(emulator, "Back");
         assertThat(lastName(next(client))).isEqualTo("Back");
     }
+
+    @Test
+    void subscribingAgainAfterAnUnsubscribeResumesFromTheCommittedMarker() {
+        emulator(EmulatorFixture.emulator());
+        ReplayStore store = ReplayStore.inMemory();
+        StreamingClient client = client(EmulatorFixture.client(emulator).replayStore(store));
+        client.open();
+        client.subscribe(LEADS);
+        EmulatorFixture.lead(emulator, "Done");
+        EmulatorFixture.lead(emulator, "InFlight");
+        StreamingEvent done = next(client);
+        client.commit(done);
+        await().atMost(WAIT).until(() -> client.stats().eventsReceived() == 2);
+        client.unsubscribe(LEADS); // InFlight was handed out to the queue, never finished
+        client.subscribe(LEADS);
+        StreamingEvent again = next(client);
+        assertThat(lastName(again)).isEqualTo("InFlight");
+        assertThat(client.receive(Duration.ofMillis(300))).as("the queued copy was dropped with the unsubscribe")
+                .isEmpty();
+    }
 }

@@ -68,4 +68,16 @@ public final class HandOffQueue<T> {
             lock.unlock();
         }
     }
+
+    /** Removes the items that match; how many were removed. */
+    public int removeIf(java.util.function.Predicate<? super T> filter) {
+        lock.lock();
+        try {
+            int before = items.size();
+            items.removeIf(filter);
+            return before - items.size();
+        } finally {
+            lock.unlock();
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.sfstream.service;
 
+import dev.sfstream.ChannelName;
 import dev.sfstream.HoldEvent;
 import dev.sfstream.StreamingClient;
 import dev.sfstream.StreamingEvent;
@@ -18,9 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,11 +40,14 @@ import org.slf4j.LoggerFactory;
  *       parameter lists it may take. Topics are declared (created, or updated by name), then channels
  *       subscribed.</li>
  *   <li>One channel's events are handled in order; different channels run concurrently, up to
- *       {@code concurrency} at a time (4 by default).</li>
+ *       {@code concurrency} at a time (4 by default), each on its channel's lane (no second hand-off).</li>
+ *   <li>With a {@code pubSubClient}, platform event and change event channels go to the Pub/Sub API; PushTopic and
+ *       generic channels stay on the Streaming API client.</li>
  *   <li>A channel's replay marker is committed after its handlers return. A handler that throws is tried again
  *       ({@code retries}, 2 by default, with backoff); then the {@link ErrorPolicy} decides: {@code STOP} (the
- *       default) stops the channel with its marker before the failed event, {@code SKIP} commits and goes on. Both
- *       log an error and tell the {@code onFailure} callback: a failed event is never skipped silently.</li>
+ *       default) stops the channel with its marker before the failed event ({@link #restart} subscribes it again
+ *       from there), {@code SKIP} commits and goes on. Both log an error and tell the {@code onFailure} callback: a
+ *       failed event is never skipped silently.</li>
  *   <li>{@link #close()} stops fetching, lets running handlers finish within the client's close timeout, commits
  *       and disconnects (it closes the client).</li>
  * </ul>
@@ -55,25 +57,32 @@ public final class StreamingService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamingService.class);
 
     private final StreamingClient client;
+    private final StreamingClient pubSubClient;
     private final SalesforceRest rest;
     private final List<Binding> bindings;
     private final int retries;
     private final Duration retryBackoff;
     private final ErrorPolicy errorPolicy;
     private final Consumer<HandlerFailure> onFailure;
-    private final ExecutorService handlerThreads;
+    private final Semaphore running;
     private final Set<String> stopped = ConcurrentHashMap.newKeySet();
+    private final Map<String, Subscribed> subscribed = new ConcurrentHashMap<>();
     private volatile boolean started;
+
+    /** A channel as the service subscribed it: its client, handlers and start, to subscribe it again. */
+    private record Subscribed(StreamingClient client, List<Binding> handlers, ReplayFrom start) {
+    }
 
     private StreamingService(Builder b) {
         this.client = b.client;
+        this.pubSubClient = b.pubSubClient;
         this.rest = b.rest != null ? b.rest : SalesforceRest.of(b.client);
         this.retries = b.retries;
         this.retryBackoff = b.retryBackoff;
         this.errorPolicy = b.errorPolicy;
         this.onFailure = b.onFailure;
         this.bindings = scan(b.handlers, client.apiVersion());
-        this.handlerThreads = Executors.newFixedThreadPool(b.concurrency, Shared.daemon("sfstream-handler-"));
+        this.running = new Semaphore(b.concurrency, true);
     }
 
     public static Builder builder() {
@@ -134,6 +143,9 @@ public final class StreamingService implements AutoCloseable {
         if (!client.isOpen()) {
             client.open();
         }
+        if (pubSubClient != null && !pubSubClient.isOpen()) {
+            pubSubClient.open();
+        }
         PushTopics topics = new PushTopics(rest);
         Map<String, PushTopicDefinition> declared = new LinkedHashMap<>();
         for (Binding b : bindings) {
@@ -161,19 +173,35 @@ public final class StreamingService implements AutoCloseable {
             String channel = e.getKey();
             List<Binding> handlers = e.getValue();
             ReplayFrom start = handlers.stream().map(h -> h.replay).filter(Objects::nonNull).findFirst().orElse(null);
-            Consumer<StreamingEvent> listener = event -> handle(channel, handlers, event);
-            if (start != null) {
-                client.subscribe(channel, start, listener);
-            } else {
-                client.subscribe(channel, listener);
-            }
+            Subscribed s = new Subscribed(clientFor(channel), handlers, start);
+            subscribed.put(channel, s);
+            subscribe(channel, s);
         }
         started = true;
         LOG.info("sfstream: service started with {} handler(s) on {}", bindings.size(), byChannel.keySet());
         return this;
     }
 
-    /** Runs on the channel's listener lane: the handlers of one channel, in order, with retries and the policy. */
+    /** The client a channel goes to: the Pub/Sub client for platform and change events when there is one. */
+    private StreamingClient clientFor(String channel) {
+        ChannelName.Kind kind = ChannelName.of(channel).kind();
+        boolean pubSubKind = kind == ChannelName.Kind.PLATFORM_EVENT || kind == ChannelName.Kind.CHANGE_EVENT;
+        return pubSubClient != null && pubSubKind ? pubSubClient : client;
+    }
+
+    private void subscribe(String channel, Subscribed s) {
+        Consumer<StreamingEvent> listener = event -> handle(channel, s.handlers(), event);
+        if (s.start() != null) {
+            s.client().subscribe(channel, s.start(), listener);
+        } else {
+            s.client().subscribe(channel, listener);
+        }
+    }
+
+    /**
+     * Runs on the channel's listener lane: the handlers of one channel, in order, with retries and the policy. At
+     * most {@code concurrency} channels run handlers at once; the lane itself runs them, with no second hand-off.
+     */
     private void handle(String channel, List<Binding> handlers, StreamingEvent event) {
         if (stopped.contains(channel)) {
             throw new HoldEvent("channel " + channel + " is stopped");
@@ -182,24 +210,18 @@ public final class StreamingService implements AutoCloseable {
             LOG.warn("sfstream: replay gap on {}: {}", channel, event.replayGap().get().reason());
             return;
         }
-        // Hand the work to the service's own threads, so that at most `concurrency` channels run at once.
-        java.util.concurrent.Future<?> work = handlerThreads.submit(() -> {
-            for (Binding b : handlers) {
-                runWithRetries(channel, b, event);
-            }
-            return null;
-        });
         try {
-            work.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new HoldEvent("the handler of " + channel + " failed: " + cause);
+            running.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HoldEvent("interrupted");
+        }
+        try {
+            for (Binding b : handlers) {
+                runWithRetries(channel, b, event);
+            }
+        } finally {
+            running.release();
         }
     }
 
@@ -237,9 +259,10 @@ public final class StreamingService implements AutoCloseable {
         LOG.error("sfstream: {} failed on {} #{} after {} attempts; stopping the channel (policy STOP): the next start "
                 + "delivers this event again", b.name(), channel, event.replayId(), attempts, last);
         report(failure);
+        StreamingClient owner = subscribed.get(channel).client();
         Shared.workers().execute(() -> {
             try {
-                client.unsubscribe(channel);
+                owner.unsubscribe(channel);
             } catch (RuntimeException e) {
                 LOG.warn("sfstream: unsubscribing the stopped channel {} failed: {}", channel, e.getMessage());
             }
@@ -260,29 +283,68 @@ public final class StreamingService implements AutoCloseable {
         return Set.copyOf(stopped);
     }
 
-    /** The client the handlers share. */
+    /**
+     * Subscribes a channel stopped by {@link ErrorPolicy#STOP} again, once its cause is fixed: it resumes from its
+     * committed marker, so the event its handler failed on comes first.
+     *
+     * @throws IllegalArgumentException when the service has no handler for the channel
+     * @throws IllegalStateException when the channel is not stopped
+     */
+    public void restart(String channel) {
+        Subscribed s = subscribed.get(channel);
+        if (s == null) {
+            throw new IllegalArgumentException("the service has no handler for " + channel + "; its channels: "
+                    + subscribed.keySet());
+        }
+        if (!stopped.contains(channel)) {
+            throw new IllegalStateException(channel + " is not stopped");
+        }
+        try {
+            s.client().unsubscribe(channel); // the stop's own unsubscribe may still be under way
+        } catch (RuntimeException e) {
+            LOG.debug("sfstream: {} was unsubscribed already: {}", channel, e.getMessage());
+        }
+        stopped.remove(channel);
+        subscribe(channel, s);
+        LOG.info("sfstream: {} restarted from its committed marker", channel);
+    }
+
+    /** The channels the service handles, in the order they were subscribed. */
+    public Set<String> channels() {
+        return Set.copyOf(subscribed.keySet());
+    }
+
+    /** Whether {@link #start()} ran and the service is not closed. */
+    public boolean isRunning() {
+        return started && client.isOpen();
+    }
+
+    /** The client the handlers share (for platform and change events, see {@link #pubSubClient()}). */
     public StreamingClient client() {
         return client;
     }
 
-    /** Stops fetching, lets running handlers finish, commits and disconnects; closes the client. */
+    /** The client of platform and change event channels, when the service was given one. */
+    public java.util.Optional<StreamingClient> pubSubClient() {
+        return java.util.Optional.ofNullable(pubSubClient);
+    }
+
+    /** Stops fetching, lets running handlers finish, commits and disconnects; closes the clients. */
     @Override
     public void close() {
         try {
-            client.close();
-        } finally {
-            handlerThreads.shutdown();
-            try {
-                handlerThreads.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (pubSubClient != null) {
+                pubSubClient.close();
             }
+        } finally {
+            client.close();
         }
     }
 
     /** Builds a {@link StreamingService}; {@link #build()} checks every handler method. */
     public static final class Builder {
         private StreamingClient client;
+        private StreamingClient pubSubClient;
         private SalesforceRest rest;
         private final List<Object> handlers = new ArrayList<>();
         private int concurrency = 4;
@@ -297,6 +359,15 @@ public final class StreamingService implements AutoCloseable {
         /** The client every handler shares. Required. */
         public Builder client(StreamingClient client) {
             this.client = client;
+            return this;
+        }
+
+        /**
+         * A client of the Pub/Sub API for the platform event ({@code /event/}) and change event ({@code /data/})
+         * channels; PushTopic and generic channels stay on {@link #client}. Optional.
+         */
+        public Builder pubSubClient(StreamingClient client) {
+            this.pubSubClient = client;
             return this;
         }
 

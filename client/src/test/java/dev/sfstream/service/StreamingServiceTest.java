@@ -196,6 +196,28 @@ class StreamingServiceTest {
     }
 
     @Test
+    void aStoppedChannelRestartsFromTheEventItsHandlerFailedOn() {
+        leadsTopic();
+        Failing handler = new Failing();
+        List<HandlerFailure> failures = new CopyOnWriteArrayList<>();
+        try (StreamingService service = StreamingService.builder().client(client()).handlers(handler)
+                .retries(0, Duration.ofMillis(10)).onFailure(failures::add).build()) {
+            service.start();
+            emulator.create("Lead", Map.of("LastName", "Good", "Company", "X"));
+            emulator.create("Lead", Map.of("LastName", "Poison", "Company", "X"));
+            emulator.create("Lead", Map.of("LastName", "After", "Company", "X"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> failures.size() == 1);
+            assertThatThrownBy(() -> service.restart("/topic/Other")).isInstanceOf(IllegalArgumentException.class);
+            handler.broken = false;
+            service.restart("/topic/Leads");
+            await().atMost(Duration.ofSeconds(10)).until(() -> handler.handled.size() == 3);
+            assertThat(handler.handled).containsExactly("Good", "Poison", "After");
+            assertThat(service.stoppedChannels()).isEmpty();
+            assertThatThrownBy(() -> service.restart("/topic/Leads")).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
     void anErrorInAHandlerIsRetriedStopsTheChannelAndIsReportedLikeAnyFailure() {
         leadsTopic();
         Failing handler = new Failing();
