@@ -6,7 +6,6 @@ import dev.sfstream.emulator.internal.Exposure;
 import dev.sfstream.emulator.internal.InstanceUrl;
 import dev.sfstream.emulator.internal.Logins;
 import dev.sfstream.emulator.internal.PlatformEventSchema;
-import dev.sfstream.emulator.internal.RecordChange;
 import dev.sfstream.emulator.internal.Settings;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,8 +20,8 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A local Salesforce org: OAuth, the REST calls around the Streaming API, and the Streaming API itself on the
- * CometD server library, over real HTTP. A streaming client cannot tell it from a Developer Edition org for
+ * A local Salesforce org: OAuth, the REST calls around the Streaming API, the Streaming API itself on the CometD
+ * server library over real HTTP, and the gRPC Pub/Sub API on the same events ({@link #pubSub()}). A streaming client cannot tell it from a Developer Edition org for
  * anything the Streaming API touches, so tests and demos need no Salesforce account.
  *
  * <pre>{@code
@@ -103,9 +102,20 @@ public final class Emulator implements AutoCloseable {
         }
         started = true;
         if (!settings.quiet()) {
-            System.out.println("sfstream emulator listening on " + url());
+            System.out.println("sfstream emulator listening on " + url() + pubSub().banner());
         }
         return this;
+    }
+
+    /** The Pub/Sub API beside the Streaming API: its endpoint, certificate and faults. */
+    public EmulatorPubSub pubSub() {
+        return new EmulatorPubSub(server.pubSub());
+    }
+
+    /** The Pub/Sub API's {@code host:port}, such as {@code 127.0.0.1:7443} (empty when disabled). */
+    public String pubSubEndpoint() {
+        requireStarted();
+        return server.pubSub().endpoint();
     }
 
     /** The base URL, such as {@code http://127.0.0.1:54321}: the login URL and the instance URL at once. */
@@ -218,8 +228,7 @@ public final class Emulator implements AutoCloseable {
 
     /** Restores a deleted record from the recycle bin. */
     public void undelete(String id) {
-        RecordChange change = server.org().undelete(id, server.org().adminUserId());
-        Objects.requireNonNull(change);
+        server.org().undelete(id, server.org().adminUserId());
     }
 
     /** A live record by ID. */
@@ -295,6 +304,7 @@ public final class Emulator implements AutoCloseable {
         private java.nio.file.Path dataFile;
         private String advertisedUrl;
         private final Map<String, PlatformEventSchema> platformEvents = new java.util.LinkedHashMap<>();
+        private PubSubSettings pubSub = PubSubSettings.defaults();
 
         private Builder() {
         }
@@ -437,6 +447,12 @@ public final class Emulator implements AutoCloseable {
             return this;
         }
 
+        /** How the Pub/Sub API is served: {@link PubSubSettings#defaults()} (TLS, a free port) unless set. */
+        public Builder pubSub(PubSubSettings settings) {
+            this.pubSub = Objects.requireNonNull(settings, "pubSub");
+            return this;
+        }
+
         /** Whether {@link #start()} stays silent instead of printing its URL. */
         public Builder quiet(boolean quiet) {
             this.quiet = quiet;
@@ -466,26 +482,12 @@ public final class Emulator implements AutoCloseable {
                 throw new IllegalArgumentException("retainedEventsPerChannel, retainedEventBytes, replayBatchSize and "
                         + "queryPageSize must be 1 or more");
             }
-            List<EmulatorUser> allUsers = new ArrayList<>(users);
-            if (allUsers.isEmpty()) {
-                allUsers.add(new EmulatorUser(DEFAULT_USERNAME, DEFAULT_PASSWORD, "", "Dev", "User"));
-            }
-            Set<String> names = new java.util.HashSet<>();
-            for (EmulatorUser u : allUsers) {
-                if (!names.add(u.username().toLowerCase(Locale.ROOT))) {
-                    throw new IllegalArgumentException("user " + u.username() + " is configured twice");
-                }
-            }
-            List<ConnectedApp> allApps = new ArrayList<>();
-            if (apps.stream().noneMatch(a -> a.clientId().equals(DEFAULT_CLIENT_ID))) {
-                allApps.add(new ConnectedApp(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, null,
-                        allUsers.get(0).username()));
-            }
-            allApps.addAll(apps);
+            List<EmulatorUser> allUsers = OrgDefaults.users(users);
+            List<ConnectedApp> allApps = OrgDefaults.apps(apps, allUsers.get(0));
             return new Emulator(new Settings(host, port, allUsers, allApps, tokenLifetime, longPollTimeout,
                     reconnectTimeout, concurrentClientLimit, dailyDeliveryLimit, retainedEventsPerChannel,
                     retainedEventBytes, replayBatchSize, queryPageSize, cdcTypes, clock, quiet, dataFile, advertisedUrl,
-                    platformEvents));
+                    platformEvents, pubSub));
         }
 
         private static void positive(String name, Duration d) {

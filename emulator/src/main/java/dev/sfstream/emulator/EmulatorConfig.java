@@ -33,7 +33,9 @@ import java.util.Map;
  *   "retainedEventsPerChannel": 100000, "retainedEventBytes": 67108864, "replayBatchSize": 1000,
  *   "changeDataCapture": ["Account", "Contact"],
  *   "platformEvents": {"Order_Placed__e": ["OrderId__c", "Amount__c"]},
- *   "advertisedUrl": "http://emulator.test:8080"
+ *   "advertisedUrl": "http://emulator.test:8080",
+ *   "pubSubPort": 7443, "pubSubPlaintext": false, "pubSubKeepaliveInterval": "30s", "pubSubIdleTimeout": "60s",
+ *   "publishStreamIdleTimeout": "70s"
  * }
  * }</pre>
  *
@@ -44,7 +46,10 @@ public final class EmulatorConfig {
     private static final List<String> KEYS = List.of("host", "port", "users", "connectedApps", "tokenLifetime",
             "longPollTimeout", "reconnectTimeout", "concurrentClientLimit", "dailyDeliveryLimit",
             "retainedEventsPerChannel", "retainedEventBytes", "replayBatchSize", "queryPageSize", "changeDataCapture",
-            "platformEvents", "dataFile", "advertisedUrl");
+            "platformEvents", "dataFile", "advertisedUrl", "pubSubPort", "pubSubPlaintext", "pubSubKeepaliveInterval",
+            "pubSubIdleTimeout", "publishStreamIdleTimeout");
+    /** The Pub/Sub API's port from the command line and its configuration file unless they name one. */
+    public static final int DEFAULT_PUBSUB_PORT = 7443;
 
     private EmulatorConfig() {
     }
@@ -70,10 +75,24 @@ public final class EmulatorConfig {
      */
     public static Emulator.Builder fromOptions(Path config, Integer port, String host, Path data,
             String advertisedUrl) {
+        return fromOptions(config, port, host, data, advertisedUrl, null);
+    }
+
+    /**
+     * A builder from command-line options, as {@link #fromOptions(Path, Integer, String, Path, String)}, with the
+     * Pub/Sub API's port ({@code null}: the configuration's, else {@value #DEFAULT_PUBSUB_PORT}; 0 for a free one).
+     */
+    public static Emulator.Builder fromOptions(Path config, Integer port, String host, Path data,
+            String advertisedUrl, Integer pubSubPort) {
         Emulator.Builder builder = Emulator.builder().port(8080).quiet(true);
+        PubSubSettings pubSub = PubSubSettings.defaults().port(DEFAULT_PUBSUB_PORT);
         if (config != null) {
-            apply(config, builder);
+            pubSub = apply(config, builder, pubSub);
         }
+        if (pubSubPort != null) {
+            pubSub = pubSub.port(pubSubPort);
+        }
+        builder.pubSub(pubSub);
         if (port != null) {
             builder.port(port);
         }
@@ -95,6 +114,12 @@ public final class EmulatorConfig {
      * @throws IllegalArgumentException naming the file and the key that is wrong
      */
     public static Emulator.Builder apply(Path file, Emulator.Builder builder) {
+        builder.pubSub(apply(file, builder, PubSubSettings.defaults()));
+        return builder;
+    }
+
+    /** Applies a configuration file to a builder; returns the Pub/Sub settings, {@code pubSub} with the file's. */
+    private static PubSubSettings apply(Path file, Emulator.Builder builder, PubSubSettings pubSub) {
         JsonNode root;
         try {
             root = JSON.readTree(Files.readAllBytes(file));
@@ -188,10 +213,33 @@ public final class EmulatorConfig {
             if (root.has("dataFile")) {
                 builder.dataFile(file.toAbsolutePath().getParent().resolve(text(root, "dataFile")));
             }
+            return pubSub(root, pubSub);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
-        return builder;
+    }
+
+    private static PubSubSettings pubSub(JsonNode root, PubSubSettings pubSub) {
+        PubSubSettings s = pubSub;
+        if (root.has("pubSubPort")) {
+            s = s.port(integer(root, "pubSubPort"));
+        }
+        if (root.has("pubSubPlaintext")) {
+            if (!root.get("pubSubPlaintext").isBoolean()) {
+                throw new IllegalArgumentException("'pubSubPlaintext' must be true or false");
+            }
+            s = s.plaintext(root.get("pubSubPlaintext").asBoolean());
+        }
+        if (root.has("pubSubKeepaliveInterval")) {
+            s = s.keepaliveInterval(duration(root, "pubSubKeepaliveInterval"));
+        }
+        if (root.has("pubSubIdleTimeout")) {
+            s = s.idleTimeout(duration(root, "pubSubIdleTimeout"));
+        }
+        if (root.has("publishStreamIdleTimeout")) {
+            s = s.publishStreamIdleTimeout(duration(root, "publishStreamIdleTimeout"));
+        }
+        return s;
     }
 
     private static String firstLine(Exception e) {

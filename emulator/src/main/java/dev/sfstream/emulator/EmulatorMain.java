@@ -8,13 +8,14 @@ import java.util.Map;
 /**
  * The emulator's own command line, for builds without the {@code sfstream} CLI:
  * {@code java -cp ... dev.sfstream.emulator.EmulatorMain [--port N] [--host ADDRESS] [--config FILE] [--data FILE]
- * [--advertised-url URL]},
+ * [--advertised-url URL] [--pubsub-port N]},
  * the options of {@code sfstream emulator}. Runs in the foreground until Ctrl-C.
  */
 public final class EmulatorMain {
     private static final String USAGE = "usage: EmulatorMain [--port N] [--host ADDRESS] [--config FILE] [--data FILE] "
-            + "[--advertised-url URL]";
-    private static final List<String> OPTIONS = List.of("--port", "--host", "--config", "--data", "--advertised-url");
+            + "[--advertised-url URL] [--pubsub-port N]";
+    private static final List<String> OPTIONS = List.of("--port", "--host", "--config", "--data", "--advertised-url",
+            "--pubsub-port");
 
     private EmulatorMain() {
     }
@@ -32,7 +33,8 @@ public final class EmulatorMain {
                     options.containsKey("--port") ? port(options.get("--port")) : null,
                     options.get("--host"),
                     options.containsKey("--data") ? Path.of(options.get("--data")) : null,
-                    options.get("--advertised-url")).build();
+                    options.get("--advertised-url"),
+                    options.containsKey("--pubsub-port") ? port(options.get("--pubsub-port")) : null).build();
             emulator.exposureWarning().ifPresent(System.err::println);
             emulator.start();
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -41,6 +43,8 @@ public final class EmulatorMain {
             return;
         }
         System.out.println("sfstream emulator listening on " + emulator.url());
+        System.out.println("  Pub/Sub API (gRPC" + (emulator.pubSub().plaintext() ? ", plaintext" : ", TLS, self-signed")
+                + "): " + emulator.pubSubEndpoint());
         emulator.advertisedUrl().ifPresent(url -> System.out.println("  instance URL handed out: " + url));
         emulator.credentials().forEach(line -> System.out.println("  " + line));
         emulator.awaitShutdown();
@@ -71,7 +75,7 @@ public final class EmulatorMain {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--port must be a number, got '" + value + "'");
+            throw new IllegalArgumentException("a port must be a number, got '" + value + "'");
         }
     }
 }

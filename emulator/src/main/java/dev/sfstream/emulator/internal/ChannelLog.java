@@ -22,6 +22,7 @@ final class ChannelLog {
     private final Duration retention;
     private final int capacity;
     private final RetentionBudget budget;
+    private final AvroEvents avro;
     private final Random gaps;
     private final ArrayList<RetainedEvent> events = new ArrayList<>();
     private int head;
@@ -29,11 +30,12 @@ final class ChannelLog {
     private volatile long lastReplayId; // written under the lock, read without it
     private volatile long droppedThrough; // the same
 
-    ChannelLog(String channel, Duration retention, int capacity, RetentionBudget budget) {
+    ChannelLog(String channel, Duration retention, int capacity, RetentionBudget budget, AvroEvents avro) {
         this.channel = channel;
         this.retention = retention;
         this.capacity = capacity;
         this.budget = budget;
+        this.avro = avro;
         this.gaps = new Random(channel.hashCode());
     }
 
@@ -46,9 +48,27 @@ final class ChannelLog {
             Set<String> userIds) {
         lastReplayId += 1 + gaps.nextInt(3);
         RetainedEvent event = new RetainedEvent(lastReplayId, at, data.apply(lastReplayId), record, userIds);
+        pubSubEvent(event); // before the event can be read: its schema follows append order
         take(event);
         expire(at);
         return event;
+    }
+
+    /**
+     * The event in the Pub/Sub API's encoding ({@link AvroEvents}), made once; {@code null} on a channel that API does
+     * not serve, or for an event it cannot encode.
+     */
+    com.salesforce.eventbus.protobuf.ConsumerEvent pubSubEvent(RetainedEvent event) {
+        com.salesforce.eventbus.protobuf.ConsumerEvent encoded = event.pubSub;
+        if (encoded == null && avro != null) {
+            try {
+                encoded = avro.encode(channel, event.replayId, event.data);
+            } catch (RuntimeException e) {
+                return null; // the emulator's own data, so not expected; the Streaming API still delivers it
+            }
+            event.pubSub = encoded;
+        }
+        return encoded;
     }
 
     /** Drops the retained events up to and including {@code replayId}, for the org's {@link RetentionBudget}. */

@@ -182,14 +182,24 @@ public final class EmulatedOrg {
      * @return the event's ID and its EventUuid
      */
     public PublishedEvent publishPlatformEvent(String type, Map<String, ?> fields, String userId) {
+        return publishPlatformEvent(type, fields, userId, null);
+    }
+
+    /**
+     * Publishes a platform event as {@link #publishPlatformEvent(String, Map, String)} does, with the CreatedById and
+     * CreatedDate the publisher gave, as the Pub/Sub API's publishers give them in the payload ({@code null}: now).
+     * Retention still counts from the moment it is published.
+     */
+    public PublishedEvent publishPlatformEvent(String type, Map<String, ?> fields, String userId,
+            Instant createdDate) {
         ApiNames.checkType(type);
-        PlatformEventSchema declared = settings.platformEventSchemas().get(type.toLowerCase(Locale.ROOT));
+        Instant at = clock.instant();
+        PlatformEventSchema declared = declaredEvent(type);
         String name = declared == null ? type : declared.name();
         String channel = "/event/" + name;
-        Instant at = clock.instant();
         String uuid = UUID.randomUUID().toString();
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("CreatedDate", SalesforceTime.event(at));
+        payload.put("CreatedDate", SalesforceTime.event(createdDate == null ? at : createdDate));
         payload.put("CreatedById", userId);
         if (declared != null) {
             declared.fields().forEach(f -> payload.put(f, null));
@@ -210,7 +220,7 @@ public final class EmulatedOrg {
         SizeLimits.checkPlatformEvent(payload);
         String schema = Schemas.idOf(declared == null ? type + new TreeMap<>(fields).keySet()
                 : name + declared.fields());
-        hub.append(channel, at, replayId -> {
+        RetainedEvent appended = hub.append(channel, at, replayId -> {
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("EventUuid", uuid);
             event.put("replayId", replayId);
@@ -221,11 +231,16 @@ public final class EmulatedOrg {
             return d;
         }, null, null);
         hub.pump(channel);
-        return new PublishedEvent(ids.next(name), uuid);
+        return new PublishedEvent(ids.next(name), uuid, appended.replayId);
     }
 
-    /** A published platform event: its record ID and EventUuid. */
-    public record PublishedEvent(String id, String eventUuid) {
+    /** A published platform event: its record ID, EventUuid and replay ID. */
+    public record PublishedEvent(String id, String eventUuid, long replayId) {
+    }
+
+    /** A platform event declared in the settings, by name in any case, or {@code null}. */
+    public PlatformEventSchema declaredEvent(String type) {
+        return settings.platformEventSchemas().get(type.toLowerCase(Locale.ROOT));
     }
 
     /**

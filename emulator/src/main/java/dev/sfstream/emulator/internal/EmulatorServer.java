@@ -23,7 +23,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * endpoints on {@code /emulator/*}. Salesforce's streaming behaviour is added around the stock CometD server the
  * CometD way, without touching its core: a security policy ({@link SalesforcePolicy}), an extension for incoming
  * meta messages ({@link SalesforceRequests}, with {@link SubscribeRules}), one for outgoing replies
- * ({@link SalesforceReplies}) and a session listener ({@link ClientSessions}).
+ * ({@link SalesforceReplies}) and a session listener ({@link ClientSessions}). Beside it, on its own port, the Pub/Sub
+ * API's gRPC server ({@link PubSubServer}) on the same org and event log.
  *
  * <p>Long polls are asynchronous: a waiting client holds no thread.
  */
@@ -32,6 +33,7 @@ public final class EmulatorServer {
     private final Faults faults;
     private final Server server;
     private final BayeuxServerImpl bayeux;
+    private final PubSubServer pubSub;
     private volatile String baseUrl;
 
     public EmulatorServer(Settings settings) {
@@ -39,7 +41,8 @@ public final class EmulatorServer {
         ClientSessions sessions = new ClientSessions(org.hub());
         SalesforcePolicy policy = new SalesforcePolicy(org, sessions);
         SubscribeRules subscriptions = new SubscribeRules(org);
-        this.faults = new Faults(org, sessions, policy);
+        this.pubSub = new PubSubServer(org, settings.pubSub(), settings.host());
+        this.faults = new Faults(org, sessions, policy, pubSub);
 
         // Long polls are asynchronous, so a small pool serves thousands of clients; more threads would only add
         // switching (measured: the same fan-out to 10,000 clients with 256 threads and with 32).
@@ -100,10 +103,17 @@ public final class EmulatorServer {
             host = "[" + host + "]";
         }
         baseUrl = "http://" + host + ":" + connector.getLocalPort();
+        try {
+            pubSub.start();
+        } catch (Exception e) {
+            server.stop();
+            throw e;
+        }
     }
 
     public void stop() throws Exception {
         try {
+            pubSub.stop();
             server.stop();
         } finally {
             org.save();
@@ -121,6 +131,11 @@ public final class EmulatorServer {
 
     public EmulatedOrg org() {
         return org;
+    }
+
+    /** The Pub/Sub API's server, on the same org. */
+    public PubSubServer pubSub() {
+        return pubSub;
     }
 
     public Faults faults() {

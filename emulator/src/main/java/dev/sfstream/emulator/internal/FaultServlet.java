@@ -51,6 +51,16 @@ final class FaultServlet extends HttpServlet {
                 double hours = number(request, "hours");
                 faults.advanceClock(Duration.ofMillis((long) (hours * 3_600_000)));
                 body.put("advancedHours", hours);
+            } else if (path.equals("/pubsub/reset-streams")) {
+                body.put("reset", faults.resetPubSubStreams());
+            } else if (path.equals("/pubsub/stall")) {
+                double seconds = number(request, "seconds");
+                faults.stallPubSub(Duration.ofMillis((long) (seconds * 1000)));
+                body.put("stallSeconds", seconds);
+            } else if (path.equals("/pubsub/exhaust")) {
+                double seconds = number(request, "seconds");
+                faults.exhaustPubSub(Duration.ofMillis((long) (seconds * 1000)));
+                body.put("exhaustedSeconds", seconds);
             } else if (path.equals("/refresh-token")) {
                 body.put("refresh_token", faults.issueRefreshToken(required(request, "username"),
                         required(request, "client_id")));

@@ -11,17 +11,23 @@ public final class Faults {
     private final EmulatedOrg org;
     private final ClientSessions sessions;
     private final SalesforcePolicy policy;
+    private final PubSubServer pubSub;
 
-    Faults(EmulatedOrg org, ClientSessions sessions, SalesforcePolicy policy) {
+    Faults(EmulatedOrg org, ClientSessions sessions, SalesforcePolicy policy, PubSubServer pubSub) {
         this.org = org;
         this.sessions = sessions;
         this.policy = policy;
+        this.pubSub = pubSub;
     }
 
-    /** Revokes every access token; held connects are answered {@code 401::Authentication invalid} at once. */
+    /**
+     * Revokes every access token; held connects are answered {@code 401::Authentication invalid} at once, and open
+     * Pub/Sub streams end with the auth error.
+     */
     public void revokeTokens() {
         org.tokens().revokeAllAccessTokens();
         sessions.wakeAll();
+        pubSub.tokensRevoked();
     }
 
     /**
@@ -37,9 +43,28 @@ public final class Faults {
         return sessions.disconnectSessions();
     }
 
-    /** Answers handshake, connect and subscribe with the 503 busy reason for a while. */
+    /**
+     * Answers handshake, connect and subscribe with the 503 busy reason for a while; ends the open Pub/Sub streams and
+     * refuses new calls with the service-unavailable error for as long.
+     */
     public void busy(Duration duration) {
         policy.busyUntil(Instant.now().plus(duration));
+        pubSub.busy(duration);
+    }
+
+    /** Ends every open Pub/Sub stream as a network reset would. */
+    public int resetPubSubStreams() {
+        return pubSub.resetStreams();
+    }
+
+    /** Open Pub/Sub streams send nothing, keepalives included, for a while. */
+    public void stallPubSub(Duration duration) {
+        pubSub.stall(duration);
+    }
+
+    /** New Pub/Sub calls get RESOURCE_EXHAUSTED for a while. */
+    public void exhaustPubSub(Duration duration) {
+        pubSub.exhaust(duration);
     }
 
     /** Moves the org's clock forward: retention windows and token lifetimes follow. */
@@ -73,6 +98,8 @@ public final class Faults {
         status.put("channels", org.hub().status());
         status.put("retention", org.hub().retention());
         status.put("deliveries", org.hub().deliveries());
+        status.put("pubSubEndpoint", pubSub.endpoint());
+        status.put("pubSubStreams", pubSub.streams());
         status.put("time", org.clock().instant().toString());
         Runtime runtime = Runtime.getRuntime();
         Map<String, Object> jvm = new LinkedHashMap<>();

@@ -169,6 +169,22 @@ final class RecordEvents implements OrgData.Observer {
         return Boolean.TRUE.equals(topic.get(field));
     }
 
+    /**
+     * Puts a record field into a change event's payload, a component nested in its compound field
+     * ({@link CompoundFields}); returns the name {@code changedFields} gives it.
+     */
+    @SuppressWarnings("unchecked")
+    private static String put(Map<String, Object> payload, String type, String field, Object value) {
+        CompoundFields.Component c = CompoundFields.of(type, field);
+        if (c == null) {
+            payload.put(field, value);
+            return field;
+        }
+        ((Map<String, Object>) payload.computeIfAbsent(c.compound(), k -> new LinkedHashMap<>()))
+                .put(c.component(), value);
+        return c.path();
+    }
+
     private void changeEvent(RecordChange change) {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("entityName", change.sobjectType());
@@ -184,21 +200,25 @@ final class RecordEvents implements OrgData.Observer {
         List<String> nulledFields = new ArrayList<>();
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("ChangeEventHeader", header);
+        String type = change.sobjectType();
         switch (change.operation()) {
             case CREATE, UNDELETE -> change.after().forEach((field, value) -> {
                 if (value != null && !field.equalsIgnoreCase("Id") && !field.equalsIgnoreCase("IsDeleted")
-                        && !field.equalsIgnoreCase("SystemModstamp")) {
-                    payload.put(field, CHANGE_EVENT_DATES.contains(field)
+                        && !field.equalsIgnoreCase("SystemModstamp") && !CompoundFields.isDerived(type, field)) {
+                    put(payload, type, field, CHANGE_EVENT_DATES.contains(field)
                             ? SalesforceTime.changeEvent(SalesforceTime.parseRecord(value.toString())) : value);
                 }
             });
             case UPDATE -> {
                 for (String field : change.changedFields()) {
+                    if (CompoundFields.isDerived(type, field)) {
+                        continue; // its components are reported instead
+                    }
                     Object value = change.after().get(field);
-                    payload.put(field, value);
-                    changedFields.add(field);
+                    String name = put(payload, type, field, value);
+                    changedFields.add(name);
                     if (value == null) {
-                        nulledFields.add(field);
+                        nulledFields.add(name);
                     }
                 }
                 payload.put("LastModifiedDate", SalesforceTime.changeEvent(change.at()));

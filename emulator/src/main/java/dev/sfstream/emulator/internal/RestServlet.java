@@ -60,6 +60,13 @@ final class RestServlet extends HttpServlet {
             return;
         }
         String[] parts = path.substring(1).split("/");
+        if (parts.length > 2 && parts[1].equals("tooling")) {
+            // The Tooling API's sobjects and query (ManagedEventSubscription) are the same records here.
+            String[] rest = new String[parts.length - 1];
+            rest[0] = parts[0];
+            System.arraycopy(parts, 2, rest, 1, parts.length - 2);
+            parts = rest;
+        }
         String versionPart = parts[0];
         if (!versionPart.startsWith("v") || !validVersion(versionPart.substring(1))) {
             throw notFound();

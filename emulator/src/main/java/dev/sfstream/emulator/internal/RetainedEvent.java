@@ -34,6 +34,8 @@ final class RetainedEvent {
      */
     final long bytes;
     private volatile ServerMessage.Mutable shared;
+    /** The event as the Pub/Sub API delivers it: set as it is appended, or when first asked for after a restore. */
+    volatile com.salesforce.eventbus.protobuf.ConsumerEvent pubSub;
 
     RetainedEvent(long replayId, Instant createdAt, Map<String, Object> data, Map<String, Object> record,
             Set<String> userIds) {

@@ -2,6 +2,7 @@ package dev.sfstream.emulator.internal;
 
 import dev.sfstream.emulator.ConnectedApp;
 import dev.sfstream.emulator.EmulatorUser;
+import dev.sfstream.emulator.PubSubSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Set;
  * @param pageSize how many records one REST query page holds
  * @param dataFile where the org is kept across restarts, or {@code null} for an org in memory only
  * @param advertisedUrl the instance URL handed out in token responses, or {@code null} for the emulator's own
+ * @param pubSub how the Pub/Sub API is served
  */
 public record Settings(
         String host,
@@ -41,7 +43,8 @@ public record Settings(
         boolean quiet,
         java.nio.file.Path dataFile,
         String advertisedUrl,
-        Map<String, PlatformEventSchema> platformEventSchemas) {
+        Map<String, PlatformEventSchema> platformEventSchemas,
+        PubSubSettings pubSub) {
     public Settings {
         platformEventSchemas = Map.copyOf(platformEventSchemas);
         users = List.copyOf(users);

@@ -45,7 +45,9 @@ public final class StreamingHub {
     private final int capacity;
     private final RetentionBudget budget;
     private final DeliveryAllocation allocation;
+    private final AvroEvents avro = new AvroEvents(new EventSchemas());
     private volatile BayeuxServer bayeux;
+    private volatile java.util.function.Consumer<String> pubSub = channel -> { };
 
     public StreamingHub(OrgClock clock, int batchSize, int capacity, long retainedEventBytes, long dailyDeliveryLimit) {
         this.clock = clock;
@@ -71,7 +73,22 @@ public final class StreamingHub {
     }
 
     ChannelLog log(String channel) {
-        return logs.computeIfAbsent(channel, c -> new ChannelLog(c, retentionOf(c), capacity, budget));
+        return logs.computeIfAbsent(channel, c -> new ChannelLog(c, retentionOf(c), capacity, budget, avro));
+    }
+
+    /** Whether a channel has a log: some event was published on it, or somebody subscribed to it. */
+    boolean hasLog(String channel) {
+        return logs.containsKey(channel);
+    }
+
+    /** The Pub/Sub API's encoding of the events, and the schemas of the event types. */
+    AvroEvents avro() {
+        return avro;
+    }
+
+    /** Who hears of new events of a channel besides the CometD subscribers: the Pub/Sub API's streams. */
+    void onAppended(java.util.function.Consumer<String> listener) {
+        this.pubSub = listener;
     }
 
     /**
@@ -116,6 +133,7 @@ public final class StreamingHub {
         for (Subscriber s : byChannel.getOrDefault(channel, Set.of())) {
             pump(s);
         }
+        pubSub.accept(channel);
     }
 
     /** Hands waiting events of every subscription of a session to it (on each {@code /meta/connect}). */
