@@ -470,4 +470,25 @@ class DeliveryContractTest {
         assertThat(client.receive(Duration.ofMillis(300))).as("the queued copy was dropped with the unsubscribe")
                 .isEmpty();
     }
+
+    @Test
+    void closeAfterTheClientGaveUpStillWritesTheStore() throws Exception {
+        emulator(EmulatorFixture.emulator());
+        Path file = dir.resolve("replay.json");
+        try (ReplayStore store = dev.sfstream.replay.FileReplayStore.builder(file)
+                .commitInterval(Duration.ofHours(1)).build()) {
+            StreamingClient client = client(EmulatorFixture.client(emulator).replayStore(store)
+                    .connectionTimeout(Duration.ofMillis(500)));
+            client.open();
+            client.subscribe(LEADS, e -> { });
+            EmulatorFixture.lead(emulator, "Committed");
+            await().atMost(WAIT).until(() -> store.get(emulator.orgId(), LEADS).isPresent());
+            emulator.close();
+            await().atMost(WAIT).until(() -> client.state() == ConnectionState.CLOSED);
+            client.close();
+            assertThat(java.nio.file.Files.readString(file)).as("flushed by close, not by the hourly commit")
+                    .contains("\"replayId\"");
+            emulator = null;
+        }
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sfstream.auth.PasswordAuthenticator;
+import dev.sfstream.auth.SfStandIn;
 import dev.sfstream.emulator.Emulator;
 import dev.sfstream.internal.Json;
 import java.io.BufferedReader;

@@ -21,10 +21,10 @@ import java.util.List;
  *   <li>{@code stale}: {@code org display} warns that it could not refresh the token, as sf does when it fails to;</li>
  *   <li>{@code garbage}: prints a line that is not JSON; {@code slow}: sleeps a minute first.</li>
  * </ul>
- * Every call is appended to {@code calls.log}.
+ * Every call is appended to {@code calls.log}. The CLI's tests use it too, through this module's test jar.
  */
-final class SfStandIn {
-    static final String ORG = "myorg";
+public final class SfStandIn {
+    public static final String ORG = "myorg";
 
     private static final String SCRIPT = """
             #!/bin/sh
@@ -74,8 +74,8 @@ final class SfStandIn {
             esac
             """;
 
-    final Path dir;
-    final Path executable;
+    public final Path dir;
+    public final Path executable;
 
     private SfStandIn(Path dir) {
         this.dir = dir;
@@ -83,7 +83,7 @@ final class SfStandIn {
     }
 
     /** Writes {@code sf} into {@code dir} for an org with this ID at this instance URL. */
-    static SfStandIn in(Path dir, String orgId, String instanceUrl) {
+    public static SfStandIn in(Path dir, String orgId, String instanceUrl) {
         SfStandIn sf = new SfStandIn(dir);
         try {
             Files.writeString(sf.executable, SCRIPT);
@@ -97,15 +97,15 @@ final class SfStandIn {
     }
 
     /** The token that the {@code n}-th {@code org display} answers (written atomically: the script may be waiting). */
-    SfStandIn token(int n, String token) {
+    public SfStandIn token(int n, String token) {
         return write("token-" + n, token);
     }
 
-    SfStandIn flag(String name) {
+    public SfStandIn flag(String name) {
         return write(name, "");
     }
 
-    SfStandIn write(String name, String content) {
+    public SfStandIn write(String name, String content) {
         try {
             Path tmp = dir.resolve(name + ".tmp");
             Files.writeString(tmp, content);
@@ -117,7 +117,7 @@ final class SfStandIn {
     }
 
     /** The argument lists it was called with, one per call. */
-    List<String> calls() {
+    public List<String> calls() {
         try {
             Path log = dir.resolve("calls.log");
             return Files.exists(log) ? Files.readAllLines(log) : List.of();
