@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code sfstream emulator}: a local Salesforce org in the foreground. */
 @Command(name = "emulator", mixinStandardHelpOptions = true,
         description = {"Run the local Salesforce org emulator in the foreground; prints its URL and credentials.",
-            "Point any Streaming API client at the URL: it is the login URL and the instance URL."},
+            "Point any Streaming API client at the URL: it is the login URL and the instance URL. The Pub/Sub API "
+                + "(gRPC) is served on its own port, on the same org and events."},
         footer = {"", "Example:", "  sfstream emulator --port 8080", "", ExitCode.HELP})
 final class EmulatorCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", defaultValue = "8080", description = "Port (0 for any free one) "
@@ -28,6 +29,10 @@ final class EmulatorCommand implements Callable<Integer> {
     @Option(names = "--advertised-url", paramLabel = "URL", description = "URL to hand out as instance_url in token "
             + "responses, for clients behind a proxy [default: the address each client used].")
     String advertisedUrl;
+
+    @Option(names = "--pubsub-port", paramLabel = "N", defaultValue = "7443", description = "Port of the Pub/Sub API "
+            + "(gRPC, TLS with a self-signed certificate; 0 for any free one) [default: ${DEFAULT-VALUE}].")
+    int pubSubPort;
 
     @Option(names = "--config", paramLabel = "FILE", description = "JSON configuration: users, connected apps, "
             + "timeouts, limits (see the README).")
@@ -46,16 +51,22 @@ final class EmulatorCommand implements Callable<Integer> {
         // Options given explicitly win over the configuration file; the defaults shown in --help are fromOptions'.
         Emulator emulator = EmulatorConfig.fromOptions(config,
                 parsed.hasMatchedOption("--port") ? port : null,
-                parsed.hasMatchedOption("--host") ? host : null, data, advertisedUrl).build();
+                parsed.hasMatchedOption("--host") ? host : null, data, advertisedUrl,
+                parsed.hasMatchedOption("--pubsub-port") ? pubSubPort : null).build();
         warnIfExposed(emulator, spec.commandLine().getErr());
         emulator.start();
         PrintWriter out = spec.commandLine().getOut();
         out.println("sfstream emulator listening on " + emulator.url());
+        if (!emulator.pubSubEndpoint().isEmpty()) {
+            out.println("  Pub/Sub API (gRPC): " + emulator.pubSubEndpoint() + (emulator.pubSub().plaintext()
+                    ? ", plaintext" : ", TLS with a self-signed certificate (clients: trust it or turn checks off)"));
+        }
         out.println("  login URL: " + emulator.url() + "; instance URL handed out: "
                 + emulator.advertisedUrl().orElse("the address each client used"));
         emulator.credentials().forEach(line -> out.println("  " + line));
         out.println("  faults: POST " + emulator.url() + "/emulator/{revoke-tokens,drop-sessions,busy?seconds=N,"
-                + "advance-clock?hours=N}; GET /emulator/status");
+                + "advance-clock?hours=N,pubsub/reset-streams,pubsub/stall?seconds=N,pubsub/exhaust?seconds=N}; "
+                + "GET /emulator/status");
         out.println("Ctrl-C to stop.");
         out.flush();
         emulator.awaitShutdown();

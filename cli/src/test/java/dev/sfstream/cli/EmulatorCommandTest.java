@@ -43,4 +43,17 @@ class EmulatorCommandTest {
         assertThat(bad.exitCode).as(bad.toString()).isEqualTo(ExitCode.USAGE);
         assertThat(bad.err).contains("advertisedUrl must be an http or https URL");
     }
+
+    @Test
+    void helpShowsThePubSubPort() {
+        Cli help = Cli.run("emulator", "--help");
+        assertThat(help.out).contains("--pubsub-port=N").contains("Pub/Sub API").contains("[default: 7443]");
+    }
+
+    @Test
+    void aPubSubPortOutOfRangeIsRefusedBeforeListening() {
+        Cli bad = Cli.run("emulator", "--port", "0", "--pubsub-port", "70000");
+        assertThat(bad.exitCode).as(bad.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(bad.err).contains("pubSub port must be between 0 and 65535, got 70000");
+    }
 }
