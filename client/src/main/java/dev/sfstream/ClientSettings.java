@@ -22,7 +22,7 @@ record ClientSettings(Authenticator authenticator, String apiVersion, ReplayStor
         Duration connectionTimeout, Duration requestTimeout, Duration openTimeout, Duration closeTimeout,
         Duration handshakeMinInterval, Duration backoffInitial, Duration backoffMax, HttpClient httpClient,
         Executor listenerExecutor, ConnectionListener connectionListener, dev.sfstream.transport.Transport transport,
-        StreamingObserver observer) {
+        StreamingObserver observer, String exclusiveGroup, Duration leaseTtl) {
 
     /** The Streaming API version used unless another is set; a compile-time constant for annotations. */
     static final String DEFAULT_API_VERSION = "64.0";
@@ -33,6 +33,8 @@ record ClientSettings(Authenticator authenticator, String apiVersion, ReplayStor
     /** Just under Salesforce's 72 h retention of platform and change events. */
     static final Duration DEFAULT_MAX_AGE_72H = Duration.ofMinutes(71 * 60 + 30);
     static final int DEFAULT_QUEUE_CAPACITY = 1_000;
+    /** Under 30 s from an active replica's death to a standby's takeover, renewing every 5 s. */
+    static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(15);
     static final int DEFAULT_MAX_MESSAGE_SIZE = 10 * 1024 * 1024;
     static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofMinutes(10);
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -86,6 +88,17 @@ record ClientSettings(Authenticator authenticator, String apiVersion, ReplayStor
         if (b.handshakeMinInterval == null || b.handshakeMinInterval.isNegative()) {
             throw new IllegalArgumentException("handshakeMinInterval must be 0 or more");
         }
+        if (b.exclusiveGroup != null) {
+            if (b.exclusiveGroup.isBlank()) {
+                throw new IllegalArgumentException("exclusive group must not be blank");
+            }
+            if (!(b.replayStore instanceof dev.sfstream.replay.LeasedReplayStore)) {
+                throw new IllegalArgumentException("exclusive(\"" + b.exclusiveGroup + "\") needs a replay store "
+                        + "that elects one consumer among replicas (Redis or JDBC), got " + (b.replayStore == null
+                        ? "none (in memory, for this process only)" : b.replayStore));
+            }
+            Checks.positive("leaseTtl", b.leaseTtl);
+        }
         Checks.positive("backoff initial", b.backoffInitial);
         Checks.positive("backoff max", b.backoffMax);
         if (b.backoffMax.compareTo(b.backoffInitial) < 0) {
@@ -94,7 +107,8 @@ record ClientSettings(Authenticator authenticator, String apiVersion, ReplayStor
         return new ClientSettings(b.authenticator, b.apiVersion, b.replayStore, b.replayNamespace, b.replayFrom,
                 b.startFrom, b.replayFallback, b.markerMaxAge, b.queueCapacity, b.maxMessageSize, b.connectionTimeout,
                 b.requestTimeout, b.openTimeout, b.closeTimeout, b.handshakeMinInterval, b.backoffInitial,
-                b.backoffMax, b.httpClient, b.listenerExecutor, b.connectionListener, b.transport, b.observer);
+                b.backoffMax, b.httpClient, b.listenerExecutor, b.connectionListener, b.transport, b.observer,
+                b.exclusiveGroup, b.leaseTtl);
     }
 
     /** Where listeners run: the given executor, else sfstream's shared worker pool. */

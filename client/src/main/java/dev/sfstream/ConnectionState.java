@@ -10,6 +10,11 @@ public enum ConnectionState {
     CONNECTED,
     /** Recovering: backing off, re-authenticating or handshaking again after a fault. */
     RECONNECTING,
+    /**
+     * Waiting as a standby: another replica of the same exclusive group holds the lease; this client takes over when
+     * that one stops or dies.
+     */
+    STANDBY,
     /** Closed by the application, or given up after a fatal error. */
     CLOSED
 }

@@ -2,6 +2,8 @@ package dev.sfstream;
 
 import dev.sfstream.internal.HandOffQueue;
 import dev.sfstream.internal.SerialExecutor;
+import dev.sfstream.replay.Lease;
+import dev.sfstream.replay.LeasedReplayStore;
 import dev.sfstream.replay.ReplayMarker;
 import dev.sfstream.replay.ReplayPosition;
 import dev.sfstream.replay.ReplayStore;
@@ -43,6 +45,8 @@ final class Delivery {
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
 
     private final ReplayStore store;
+    private volatile Lease lease;
+    private volatile Consumer<FencedException> onFenced = e -> { };
     private final int capacity;
     private final Executor listenerPool;
     private final Runnable resume;
@@ -105,6 +109,22 @@ final class Delivery {
      */
     void dropCreatedBefore(String channel, Instant since) {
         notBefore.put(channel, since);
+    }
+
+    /** The lease of an exclusive group this client holds (markers are written with its epoch), or null. */
+    void lease(Lease lease) {
+        this.lease = lease;
+    }
+
+    /** Told when the store refused a marker because another replica took over. */
+    void onFenced(Consumer<FencedException> onFenced) {
+        this.onFenced = onFenced;
+    }
+
+    /** The consumers of pull channels get {@code error} once, in order with the events (a lost lease). */
+    void lostAll(StreamingException error) {
+        pullQueue.add(new Lost(error));
+        signalPublisher();
     }
 
     /** Salesforce refused the channel's stored marker: the next commit replaces it, even with a lower one. */
@@ -379,7 +399,9 @@ final class Delivery {
         }
         try {
             ReplayMarker refused = invalid.get(event.channel());
-            boolean stored = refused == null ? store.put(namespace, event.channel(), reached.get())
+            Lease held = lease;
+            boolean stored = held != null ? ((LeasedReplayStore) store).put(namespace, event.channel(), reached.get(),
+                    held) : refused == null ? store.put(namespace, event.channel(), reached.get())
                     : store.replace(namespace, event.channel(), refused, reached.get());
             if (refused != null) {
                 invalid.remove(event.channel(), refused);
@@ -387,6 +409,8 @@ final class Delivery {
             if (stored) {
                 observer.committed(event.channel(), reached.get());
             }
+        } catch (FencedException e) {
+            onFenced.accept(e); // another replica took over: this one stops; the event stays uncommitted
         } catch (ReplayStoreException e) {
             if (!closed) {
                 throw e;

@@ -2,12 +2,10 @@ package dev.sfstream;
 
 import dev.sfstream.auth.AccessToken;
 import dev.sfstream.auth.Authenticator;
-import dev.sfstream.internal.Futures;
 import dev.sfstream.replay.ReplayFallback;
 import dev.sfstream.replay.ReplayFrom;
 import dev.sfstream.replay.ReplayStore;
 import dev.sfstream.transport.Transport;
-import dev.sfstream.transport.TransportSession;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Iterator;
@@ -18,8 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A Salesforce Streaming API client: PushTopic ({@code /topic/}), platform event ({@code /event/}), Change Data
@@ -71,15 +67,12 @@ import org.slf4j.LoggerFactory;
  * stops everything the client started.
  */
 public final class StreamingClient implements AutoCloseable, Iterable<StreamingEvent> {
-    private static final Logger LOG = LoggerFactory.getLogger(StreamingClient.class);
 
     private final ClientSettings settings;
     private final ReplayStore store;
     private final Delivery delivery;
     private final ReplayStarts starts;
-    private final Transport transport;
-    private final TransportSession session;
-    private final ClientSubscriptions subscriptions;
+    private final ClientSession session;
     private final ConnectionReports reports = new ConnectionReports();
     private final Object closeLock = new Object();
     private boolean closed;
@@ -90,15 +83,14 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
         if (s.connectionListener() != null) {
             reports.add(s.connectionListener());
         }
-        TransportSession[] holder = new TransportSession[1];
         ObserverCalls observer = new ObserverCalls(s.observer());
+        ClientSession[] holder = new ClientSession[1];
         this.delivery = new Delivery(store, s.queueCapacity(), s.listenerPool(), () -> holder[0].resume(),
                 reports::error, observer);
         this.starts = new ReplayStarts(store, delivery, s);
-        this.transport = s.transport();
-        this.session = transport.newSession(s.transportContext(new ClientSessionListener(delivery, starts, reports, observer)));
+        this.session = new ClientSession(s, delivery, starts, reports, observer,
+                store instanceof dev.sfstream.replay.LeasedReplayStore leased ? leased : null);
         holder[0] = session;
-        this.subscriptions = new ClientSubscriptions(transport, session, delivery, starts, s);
     }
 
     public static Builder builder() {
@@ -116,7 +108,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
         AccessToken token = settings.authenticator().token();
         delivery.namespace(settings.replayNamespace() != null ? settings.replayNamespace()
                 : token.orgId() != null ? token.orgId() : "default");
-        Futures.await(session.open(), settings.openTimeout(), "opening the connection to " + token.instanceUrl());
+        session.open(delivery.namespace(), token.instanceUrl().toString());
         return this;
     }
 
@@ -134,29 +126,9 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
     @Override
     public void close() {
         synchronized (closeLock) {
-            if (closed) {
-                return;
-            }
-            Futures.awaitQuietly(session.close(), settings.closeTimeout(), "disconnecting");
-            try {
-                if (!delivery.awaitListeners(settings.closeTimeout())) {
-                    LOG.warn("sfstream: listeners still running after {} s; closing anyway (what they finish from "
-                            + "now on is committed only if the store still takes it)",
-                            settings.closeTimeout().toSeconds());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            delivery.close();
-            closed = true;
-            try {
-                if (settings.replayStore() == null) {
-                    store.close();
-                } else {
-                    store.flush();
-                }
-            } finally {
-                reports.state(ConnectionState.CLOSED, "closed");
+            if (!closed) {
+                closed = true;
+                session.shutdown(store, settings.replayStore() == null);
             }
         }
     }
@@ -195,18 +167,18 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
     }
 
     private Subscription subscribe(ChannelName name, ReplayFrom whenNoMarker, Consumer<StreamingEvent> listener) {
-        subscriptions.subscribe(name, whenNoMarker, listener);
+        session.subscribe(name, whenNoMarker, listener);
         return new Subscription(this, name);
     }
 
     /** Unsubscribes from a channel (as subscribed, filter included); its events still in flight are dropped. */
     public void unsubscribe(String channel) {
-        subscriptions.unsubscribe(channel);
+        session.unsubscribe(channel);
     }
 
     /** The channels subscribed, in subscription order. */
     public List<String> subscriptions() {
-        return subscriptions.list();
+        return session.list();
     }
 
     /**
@@ -297,7 +269,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
 
     /** The transport events come through: the Streaming API ({@code bayeux}) unless another was chosen. */
     public Transport transport() {
-        return transport;
+        return settings.transport();
     }
 
     /**
@@ -327,6 +299,8 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
         ConnectionListener connectionListener;
         Transport transport = Transport.bayeux();
         StreamingObserver observer = StreamingObserver.NONE;
+        String exclusiveGroup;
+        Duration leaseTtl = ClientSettings.DEFAULT_LEASE_TTL;
 
         private Builder() {
         }
@@ -460,6 +434,23 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
          */
         public Builder transport(Transport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /**
+         * Makes this client one of the replicas of an exclusive group: only one of them consumes at a time (the one
+         * holding the group's lease in the replay store), the others wait as standbys ({@link ConnectionState#STANDBY})
+         * and one takes over within the lease's time-to-live when the active one stops or dies. The replay store
+         * must elect ({@code LeasedReplayStore}: Redis, JDBC). Unset by default.
+         */
+        public Builder exclusive(String group) {
+            this.exclusiveGroup = group;
+            return this;
+        }
+
+        /** How long a lease lasts without renewal (renewed every third of it): how soon a standby takes over; 15 s. */
+        public Builder leaseTtl(Duration ttl) {
+            this.leaseTtl = ttl;
             return this;
         }
 

@@ -10,13 +10,14 @@ package dev.sfstream;
  *   <li>{@link SubscriptionException}: a channel could not be subscribed;</li>
  *   <li>{@link TransportException}: the network or the server stayed unusable past the connection timeout;</li>
  *   <li>{@link RestException}: a REST call was refused;</li>
- *   <li>{@link ReplayStoreException}: replay markers could not be read or written.</li>
+ *   <li>{@link ReplayStoreException}: replay markers could not be read or written;</li>
+ *   <li>{@link FencedException}: another replica of an exclusive group took over; this one stopped consuming.</li>
  * </ul>
  * Messages carry what is needed to act (channel, replay ID, Salesforce's code and text) and never a secret.
  */
 public abstract sealed class StreamingException extends RuntimeException
         permits AuthenticationException, ServerErrorException, ReplayIdInvalidException, SubscriptionException,
-        TransportException, RestException, ReplayStoreException {
+        TransportException, RestException, ReplayStoreException, FencedException {
     private static final long serialVersionUID = 1L;
 
     StreamingException(String message, Throwable cause) {

@@ -20,6 +20,8 @@ import java.util.function.Function;
 final class Binding {
     final Object target;
     final Method method;
+    /** What is called on the target: {@link #method}, or its interface's method when the target is a JDK proxy. */
+    final Method invocable;
     final String channel;
     final Object[] leading;
     final Function<StreamingEvent, Object> converter;
@@ -27,11 +29,12 @@ final class Binding {
     final SObjectTopic sobjectTopic;
     final ReplayFrom replay;
 
-    private Binding(Object target, Method method, String channel, Object[] leading,
+    private Binding(Object target, Method method, Method invocable, String channel, Object[] leading,
             Function<StreamingEvent, Object> converter, PushTopicDefinition topic, SObjectTopic sobjectTopic,
             ReplayFrom replay) {
         this.target = target;
         this.method = method;
+        this.invocable = invocable;
         this.channel = channel;
         this.leading = leading;
         this.converter = converter;
@@ -50,7 +53,7 @@ final class Binding {
         System.arraycopy(leading, 0, args, 0, leading.length);
         args[leading.length] = converter.apply(event);
         try {
-            method.invoke(target, args);
+            invocable.invoke(target, args);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Exception ex) {
@@ -63,14 +66,15 @@ final class Binding {
         }
     }
 
-    static Binding subscribe(Object target, Method method, Subscribe s) {
+    static Binding subscribe(Object target, Method method, Method invocable, Subscribe s) {
         check(method, "@Subscribe", "(String channel, EVENT event)", String.class);
         dev.sfstream.ChannelName.of(s.value());
-        return new Binding(target, method, s.value(), new Object[] {s.value()}, converter(method), null, null,
-                replay(s.replay(), method));
+        return new Binding(target, method, invocable, s.value(), new Object[] {s.value()}, converter(method), null,
+                null, replay(s.replay(), method));
     }
 
-    static Binding notification(Object target, Method method, HandleNotification n, String clientApiVersion) {
+    static Binding notification(Object target, Method method, Method invocable, HandleNotification n,
+            String clientApiVersion) {
         check(method, "@HandleNotification", "(String name, EVENT event)", String.class);
         PushTopicDefinition topic = PushTopicDefinition.builder().name(n.name()).query(n.query())
                 .apiVersion(n.apiVersion().isEmpty() ? clientApiVersion : n.apiVersion())
@@ -80,11 +84,11 @@ final class Binding {
                 .notifyForOperationDelete(n.notifyForOperationDelete())
                 .notifyForOperationUndelete(n.notifyForOperationUndelete())
                 .description(n.description().isEmpty() ? null : n.description()).build();
-        return new Binding(target, method, topic.channel(), new Object[] {n.name()}, converter(method), topic, null,
-                replay(n.replay(), method));
+        return new Binding(target, method, invocable, topic.channel(), new Object[] {n.name()}, converter(method),
+                topic, null, replay(n.replay(), method));
     }
 
-    static Binding sobjectNotification(Object target, Method method, HandleSObjectNotification n,
+    static Binding sobjectNotification(Object target, Method method, Method invocable, HandleSObjectNotification n,
             String clientApiVersion) {
         check(method, "@HandleSObjectNotification", "(String sobjectType, String recordType, EVENT event)",
                 String.class, String.class);
@@ -96,8 +100,9 @@ final class Binding {
                 .notifyForOperationDelete(n.notifyForOperationDelete())
                 .notifyForOperationUndelete(n.notifyForOperationUndelete())
                 .apiVersion(clientApiVersion).build();
-        return new Binding(target, method, topic.channel(), new Object[] {n.sobjectType(), topic.recordType()},
-                converter(method), null, topic, replay(n.replay(), method));
+        Object[] leading = {n.sobjectType(), topic.recordType()};
+        return new Binding(target, method, invocable, topic.channel(), leading, converter(method), null, topic,
+                replay(n.replay(), method));
     }
 
     private static ReplayFrom replay(String value, Method method) {

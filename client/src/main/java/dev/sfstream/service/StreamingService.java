@@ -90,10 +90,10 @@ public final class StreamingService implements AutoCloseable {
     }
 
     /** The bindings of every handler object, checked. */
-    private static List<Binding> scan(List<Object> handlers, String apiVersion) {
+    private static List<Binding> scan(List<Handler> handlers, String apiVersion) {
         List<Binding> out = new ArrayList<>();
-        for (Object handler : handlers) {
-            for (Method method : handler.getClass().getDeclaredMethods()) {
+        for (Handler handler : handlers) {
+            for (Method method : handler.type().getDeclaredMethods()) {
                 Subscribe[] subscribes = method.getAnnotationsByType(Subscribe.class);
                 HandleNotification[] notifications = method.getAnnotationsByType(HandleNotification.class);
                 HandleSObjectNotification[] sobjects = method.getAnnotationsByType(HandleSObjectNotification.class);
@@ -112,14 +112,15 @@ public final class StreamingService implements AutoCloseable {
                             + "methods");
                 }
                 method.setAccessible(true);
+                Method invocable = invocable(handler, method);
                 for (Subscribe s : subscribes) {
-                    out.add(Binding.subscribe(handler, method, s));
+                    out.add(Binding.subscribe(handler.target(), method, invocable, s));
                 }
                 for (HandleNotification n : notifications) {
-                    out.add(Binding.notification(handler, method, n, apiVersion));
+                    out.add(Binding.notification(handler.target(), method, invocable, n, apiVersion));
                 }
                 for (HandleSObjectNotification n : sobjects) {
-                    out.add(Binding.sobjectNotification(handler, method, n, apiVersion));
+                    out.add(Binding.sobjectNotification(handler.target(), method, invocable, n, apiVersion));
                 }
             }
         }
@@ -128,6 +129,41 @@ public final class StreamingService implements AutoCloseable {
                     + "@HandleNotification or @HandleSObjectNotification");
         }
         return out;
+    }
+
+    /**
+     * The method to call on the handler object for a method declared on its type. For the type's own instance, the
+     * method itself. For a subclass proxy (CGLIB), the same method too, which dispatches to the proxy's override; a
+     * method the proxy does not override (private, final) would run on the proxy's own, empty fields and skip what
+     * the proxy adds, so it is refused. For an interface proxy (JDK), the method of an interface it implements.
+     */
+    private static Method invocable(Handler handler, Method method) {
+        Class<?> proxyClass = handler.target().getClass();
+        if (proxyClass == handler.type()) {
+            return method;
+        }
+        if (handler.type().isInstance(handler.target())) {
+            for (Class<?> c = proxyClass; c != handler.type(); c = c.getSuperclass()) {
+                try {
+                    c.getDeclaredMethod(method.getName(), method.getParameterTypes());
+                    return method;
+                } catch (NoSuchMethodException notHere) {
+                    // look in the next superclass below the type
+                }
+            }
+            throw new IllegalArgumentException(Binding.describe(method) + " is " + (Modifier.isPrivate(
+                    method.getModifiers()) ? "private" : Modifier.isFinal(method.getModifiers()) ? "final"
+                    : "not overridden by the handler's proxy " + proxyClass.getName()) + ": a call through the "
+                    + "proxy would skip what it adds (a transaction, a retry) and run on its empty fields; make the "
+                    + "method package-private, protected or public, and not final");
+        }
+        try {
+            return proxyClass.getMethod(method.getName(), method.getParameterTypes());
+        } catch (NoSuchMethodException e) {
+            throw new IllegalArgumentException(Binding.describe(method) + " is not a public method of an interface "
+                    + "that the handler's proxy " + proxyClass.getName() + " implements, so the proxy cannot be "
+                    + "called with it: declare it in an interface, or proxy the class (CGLIB) instead", e);
+        }
     }
 
     /**
@@ -341,12 +377,16 @@ public final class StreamingService implements AutoCloseable {
         }
     }
 
+    /** An object whose handler methods are declared on {@code type}. */
+    private record Handler(Object target, Class<?> type) {
+    }
+
     /** Builds a {@link StreamingService}; {@link #build()} checks every handler method. */
     public static final class Builder {
         private StreamingClient client;
         private StreamingClient pubSubClient;
         private SalesforceRest rest;
-        private final List<Object> handlers = new ArrayList<>();
+        private final List<Handler> handlers = new ArrayList<>();
         private int concurrency = 4;
         private int retries = 2;
         private Duration retryBackoff = Duration.ofSeconds(1);
@@ -377,11 +417,32 @@ public final class StreamingService implements AutoCloseable {
             return this;
         }
 
-        /** Objects with annotated methods. */
+        /** Objects with annotated methods (declared on their own class). */
         public Builder handlers(Object... handlers) {
             for (Object h : handlers) {
-                this.handlers.add(Objects.requireNonNull(h, "handler"));
+                this.handlers.add(new Handler(Objects.requireNonNull(h, "handler"), h.getClass()));
             }
+            return this;
+        }
+
+        /**
+         * An object whose annotated methods are declared on {@code type}, for a proxy of a {@code type} instance made
+         * by a framework (a transaction, a retry around each call): the annotations are read from {@code type},
+         * which proxies do not carry, and each method is called on {@code handler}, so that what the proxy adds
+         * applies. A subclass proxy must override each handler method (so none may be private or final); an
+         * interface proxy must implement an interface that declares it. {@link #build()} refuses one that does not,
+         * naming the method.
+         */
+        public Builder handler(Object handler, Class<?> type) {
+            Objects.requireNonNull(handler, "handler");
+            Objects.requireNonNull(type, "type");
+            boolean subclassProxy = type.isInstance(handler);
+            boolean interfaceProxy = java.lang.reflect.Proxy.isProxyClass(handler.getClass());
+            if (!subclassProxy && !interfaceProxy) {
+                throw new IllegalArgumentException("the handler, a " + handler.getClass().getName() + ", is neither a "
+                        + type.getName() + " nor an interface proxy");
+            }
+            this.handlers.add(new Handler(handler, type));
             return this;
         }
 
