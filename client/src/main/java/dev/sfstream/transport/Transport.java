@@ -35,13 +35,26 @@ public interface Transport {
      * @throws IllegalArgumentException when none serves the name, saying which module to add
      */
     static Transport named(String name) {
+        return named(name, java.util.Map.of());
+    }
+
+    /**
+     * The transport of that name with settings given as text (see {@link TransportProvider#transport(java.util.Map)}).
+     *
+     * @throws IllegalArgumentException when none serves the name, or a setting is not understood
+     */
+    static Transport named(String name, java.util.Map<String, String> settings) {
         String wanted = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         if (wanted.equals("bayeux") || wanted.equals("cometd") || wanted.equals("streaming")) {
+            if (!settings.isEmpty()) {
+                throw new IllegalArgumentException("the Streaming API transport takes no settings, got "
+                        + settings.keySet());
+            }
             return bayeux();
         }
         for (TransportProvider provider : ServiceLoader.load(TransportProvider.class)) {
             if (provider.name().equals(wanted)) {
-                return provider.transport();
+                return provider.transport(settings);
             }
         }
         throw new IllegalArgumentException("no transport named '" + name + "'"
