@@ -1,0 +1,162 @@
+package dev.sfstream.pubsub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import com.salesforce.eventbus.protobuf.ConsumerEvent;
+import com.salesforce.eventbus.protobuf.ProducerEvent;
+import dev.sfstream.StreamingEvent;
+import dev.sfstream.replay.ReplayPosition;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+
+/**
+ * Turns a Pub/Sub {@link ConsumerEvent} into a {@link StreamingEvent} in the JSON shape the Streaming API delivers on
+ * the same channel, so that the typed views, the declarative handlers and users' code do not care which API brought
+ * it:
+ * <pre>{@code
+ * {"channel": "/data/AccountChangeEvent",
+ *  "data": {"schema": "<schema ID>",
+ *           "payload": {"ChangeEventHeader": {..., "changedFields": ["Name", "BillingAddress.City"], ...}, ...},
+ *           "event": {"replayId": 12345}}}
+ * }</pre>
+ * A platform event's {@code data.event} also has its {@code EventUuid} (the Pub/Sub event ID), and its payload every
+ * field of its schema, null ones included, with {@code CreatedDate} as ISO-8601 text. A change event's payload has,
+ * as over the Streaming API, the fields the change set (null fields only when the change nulled them), compound
+ * fields nested with the components that changed, and a header whose three field lists are the names the bitmaps
+ * stand for ({@link ChangeEventBitmaps}). The replay position is the event's replay ID bytes, kept exactly.
+ *
+ * <p>Thread-safe: a {@link Compiled} schema is immutable; each thread reuses its own Avro decoder.
+ */
+final class EventDecoder {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ThreadLocal<BinaryDecoder> DECODERS = new ThreadLocal<>();
+    private static final List<String> FIELD_LISTS = List.of("changedFields", "nulledFields", "diffFields");
+
+    private EventDecoder() {
+    }
+
+    /** A writer schema made ready to decode with: its fields' readers, and for a change event its bitmaps. */
+    static final class Compiled {
+        final String id;
+        final Schema schema;
+        final boolean changeEvent;
+        final String[] names;
+        final AvroJson.Reader[] readers;
+        final boolean[] compound;
+        final ChangeEventBitmaps bitmaps;
+
+        Compiled(String id, Schema schema) {
+            this.id = id;
+            this.schema = schema;
+            List<Schema.Field> fields = schema.getFields();
+            this.changeEvent = !fields.isEmpty() && fields.get(0).name().equals("ChangeEventHeader")
+                    && ChangeEventBitmaps.recordOf(fields.get(0).schema()) != null;
+            AvroJson.Datetimes form = changeEvent ? AvroJson.Datetimes.CHANGE_EVENT
+                    : AvroJson.Datetimes.PLATFORM_EVENT;
+            names = new String[fields.size()];
+            readers = new AvroJson.Reader[fields.size()];
+            compound = new boolean[fields.size()];
+            for (Schema.Field f : fields) {
+                names[f.pos()] = f.name();
+                readers[f.pos()] = AvroJson.field(f, form);
+                compound[f.pos()] = ChangeEventBitmaps.recordOf(f.schema()) != null;
+            }
+            bitmaps = changeEvent ? new ChangeEventBitmaps(schema) : null;
+        }
+    }
+
+    /**
+     * Decodes one event of a channel with its writer schema.
+     *
+     * @throws IOException when the payload is not a record of that schema
+     */
+    static StreamingEvent decode(String channel, ConsumerEvent event, Compiled schema, Instant received)
+            throws IOException {
+        ProducerEvent producer = event.getEvent();
+        ByteString payloadBytes = producer.getPayload();
+        BinaryDecoder in = DecoderFactory.get().binaryDecoder(payloadBytes.toByteArray(), DECODERS.get());
+        DECODERS.set(in);
+        ObjectNode payload = schema.changeEvent ? changeEvent(schema, in) : platformEvent(schema, in);
+        if (!in.isEnd()) {
+            throw new IOException("the payload has bytes left over after a record of schema " + schema.id);
+        }
+        byte[] replayId = event.getReplayId().toByteArray();
+        ReplayPosition position = ReplayPosition.ofBytes(replayId);
+        PubSubMessage message = new PubSubMessage(schema.schema, payloadBytes, producer.getId());
+        message.put("channel", channel);
+        ObjectNode data = message.putObject("data");
+        data.put("schema", schema.id);
+        data.set("payload", payload);
+        ObjectNode ev = data.putObject("event");
+        if (!schema.changeEvent && !producer.getId().isEmpty()) {
+            ev.put("EventUuid", producer.getId());
+        }
+        if (replayId.length <= Long.BYTES) {
+            ev.set("replayId", AvroJson.number(position.replayId()));
+        }
+        return StreamingEvent.of(message, received, position);
+    }
+
+    private static ObjectNode platformEvent(Compiled s, BinaryDecoder in) throws IOException {
+        ObjectNode payload = NODES.objectNode();
+        for (int i = 0; i < s.readers.length; i++) {
+            payload.set(s.names[i], s.readers[i].read(in));
+        }
+        return payload;
+    }
+
+    private static ObjectNode changeEvent(Compiled s, BinaryDecoder in) throws IOException {
+        ObjectNode payload = NODES.objectNode();
+        ObjectNode header = (ObjectNode) s.readers[0].read(in);
+        Set<String> nulled = Set.of();
+        for (String list : FIELD_LISTS) {
+            JsonNode raw = header.get(list);
+            if (raw == null || !raw.isArray()) {
+                continue;
+            }
+            List<String> elements = new ArrayList<>(raw.size());
+            raw.forEach(n -> elements.add(n.asText()));
+            List<String> names = s.bitmaps.names(elements);
+            ArrayNode array = NODES.arrayNode(names.size());
+            names.forEach(array::add);
+            header.set(list, array);
+            if (list.equals("nulledFields") && !names.isEmpty()) {
+                nulled = new HashSet<>(names);
+            }
+        }
+        payload.set(s.names[0], header);
+        for (int i = 1; i < s.readers.length; i++) {
+            JsonNode value = s.readers[i].read(in);
+            String name = s.names[i];
+            if (value.isNull()) {
+                if (nulled.contains(name)) {
+                    payload.set(name, value);
+                }
+                continue;
+            }
+            if (s.compound[i] && value instanceof ObjectNode components) {
+                dropUnsetComponents(name, components, nulled);
+                if (components.isEmpty() && !nulled.contains(name)) {
+                    continue;
+                }
+            }
+            payload.set(name, value);
+        }
+        return payload;
+    }
+
+    /** Over the Streaming API a compound field holds only the components the change set or nulled. */
+    private static void dropUnsetComponents(String parent, ObjectNode components, Set<String> nulled) {
+        components.properties().removeIf(c -> c.getValue().isNull() && !nulled.contains(parent + "." + c.getKey()));
+    }
+}
