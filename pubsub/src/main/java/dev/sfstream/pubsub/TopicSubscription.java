@@ -254,6 +254,10 @@ final class TopicSubscription {
             return start;
         }
         ReplayPosition seen = ReplayPosition.ofBytes(lastSeen.toByteArray());
+        if (seen.replayId() == 0) {
+            // The topic had no event yet when the server reported it: everything retained is what came since.
+            return start.equals(ReplayFrom.NEW_EVENTS) ? ReplayFrom.ALL_EVENTS : start;
+        }
         Optional<ReplayPosition> p = start.position();
         return p.isPresent() && !seen.isAfter(p.get()) ? start : ReplayFrom.after(seen);
     }

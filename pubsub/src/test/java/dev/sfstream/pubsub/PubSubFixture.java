@@ -26,7 +26,8 @@ final class PubSubFixture {
     static Emulator.Builder emulator() {
         return Emulator.builder().quiet(true).longPollTimeout(Duration.ofSeconds(3))
                 .reconnectTimeout(Duration.ofSeconds(4)).pubSub(pubSub())
-                .platformEvent("Order_Placed__e", "Order_Number__c", "Amount__c");
+                .platformEvent("Order_Placed__e", "Order_Number__c", "Amount__c")
+                .platformEvent("Seq__e", "Seq__c");
     }
 
     static PasswordAuthenticator auth(Emulator emulator) {
