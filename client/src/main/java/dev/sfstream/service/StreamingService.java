@@ -134,8 +134,8 @@ public final class StreamingService implements AutoCloseable {
     /**
      * The method to call on the handler object for a method declared on its type. For the type's own instance, the
      * method itself. For a subclass proxy (CGLIB), the same method too, which dispatches to the proxy's override; a
-     * method the proxy does not override (private, final) would run on the proxy's own, empty fields and skip what
-     * the proxy adds, so it is refused. For an interface proxy (JDK), the method of an interface it implements.
+     * private or final method cannot be overridden, so a call would skip what the proxy adds and run on the proxy's
+     * own, empty fields: it is refused. For an interface proxy (JDK), the method of an interface it implements.
      */
     private static Method invocable(Handler handler, Method method) {
         Class<?> proxyClass = handler.target().getClass();
@@ -143,19 +143,15 @@ public final class StreamingService implements AutoCloseable {
             return method;
         }
         if (handler.type().isInstance(handler.target())) {
-            for (Class<?> c = proxyClass; c != handler.type(); c = c.getSuperclass()) {
-                try {
-                    c.getDeclaredMethod(method.getName(), method.getParameterTypes());
-                    return method;
-                } catch (NoSuchMethodException notHere) {
-                    // look in the next superclass below the type
-                }
+            int modifiers = method.getModifiers();
+            if (Modifier.isPrivate(modifiers) || Modifier.isFinal(modifiers)) {
+                throw new IllegalArgumentException(Binding.describe(method) + " is "
+                        + (Modifier.isPrivate(modifiers) ? "private" : "final") + ": the handler's proxy "
+                        + proxyClass.getName() + " cannot override it, so a call would skip what the proxy adds (a "
+                        + "transaction, a retry) and run on its empty fields; make the method package-private, "
+                        + "protected or public, and not final");
             }
-            throw new IllegalArgumentException(Binding.describe(method) + " is " + (Modifier.isPrivate(
-                    method.getModifiers()) ? "private" : Modifier.isFinal(method.getModifiers()) ? "final"
-                    : "not overridden by the handler's proxy " + proxyClass.getName()) + ": a call through the "
-                    + "proxy would skip what it adds (a transaction, a retry) and run on its empty fields; make the "
-                    + "method package-private, protected or public, and not final");
+            return method;
         }
         try {
             return proxyClass.getMethod(method.getName(), method.getParameterTypes());
@@ -429,9 +425,9 @@ public final class StreamingService implements AutoCloseable {
          * An object whose annotated methods are declared on {@code type}, for a proxy of a {@code type} instance made
          * by a framework (a transaction, a retry around each call): the annotations are read from {@code type},
          * which proxies do not carry, and each method is called on {@code handler}, so that what the proxy adds
-         * applies. A subclass proxy must override each handler method (so none may be private or final); an
-         * interface proxy must implement an interface that declares it. {@link #build()} refuses one that does not,
-         * naming the method.
+         * applies. With a subclass proxy, no handler method may be private or final (a proxy cannot override it); an
+         * interface proxy must implement an interface that declares each one. {@link #build()} refuses one that does
+         * not, naming the method.
          */
         public Builder handler(Object handler, Class<?> type) {
             Objects.requireNonNull(handler, "handler");

@@ -83,6 +83,22 @@ class ProxiedHandlerTest {
         }
     }
 
+    /** What a Spring @Configuration class becomes: a subclass that overrides only its @Bean methods. */
+    static final class EnhancedConfiguration extends Orders {
+    }
+
+    @Test
+    void aSubclassThatDoesNotOverrideTheHandlerRunsTheHandlerItself() {
+        EnhancedConfiguration handler = new EnhancedConfiguration();
+        try (StreamingService service = StreamingService.builder().client(client()).handler(handler, Orders.class)
+                .build()) {
+            service.start();
+            emulator.publishEvent("Order_Placed__e", Map.of("Order_Number__c", "O-3"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> handler.calls.size() == 1);
+            assertThat(handler.calls).containsExactly("handled O-3");
+        }
+    }
+
     @Test
     void anInterfaceProxyIsCalledThroughItsInterface() {
         Orders target = new Orders();
