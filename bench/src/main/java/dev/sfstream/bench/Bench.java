@@ -39,7 +39,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
-        Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5));
+        Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7));
         Path out = Path.of("bench-results.json");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -52,7 +52,8 @@ public final class Bench {
                 }
                 case "--out" -> out = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: java -jar sfstream-bench.jar [--quick] [--only 1,2,3,4,5] [--out FILE]");
+                    System.err.println("usage: java -jar sfstream-bench.jar [--quick] [--only 1,2,3,4,5,6,7] "
+                            + "[--out FILE]");
                     System.exit(2);
                 }
             }
@@ -75,6 +76,12 @@ public final class Bench {
         }
         if (only.contains(5)) {
             bench.commits();
+        }
+        if (only.contains(6)) {
+            bench.pubSubFanout();
+        }
+        if (only.contains(7)) {
+            bench.pubSubDrain();
         }
         bench.print();
         bench.write(out);
@@ -252,6 +259,55 @@ public final class Bench {
             results.add(new Result("emulator with " + clients + " clients: threads", Result.median(threads),
                     Double.NaN, "none per client", Double.NaN, "threads", runs, "no thread per waiting client",
                     Result.Verdict.of(Result.median(threads) < 100)));
+        }
+    }
+
+    /** Scenario 6: one event to 1,000 Pub/Sub streams, next to the same fan-out to 1,000 CometD clients. */
+    private void pubSubFanout() throws Exception {
+        int streams = quick ? 200 : 1000;
+        int runs = 3;
+        System.out.printf("%n[6] emulator (own JVM, -Xmx1g) with %,d Pub/Sub Subscribe streams, then %,d CometD "
+                + "clients, one event fanned out, %d runs...%n", streams, streams, runs);
+        try (ChildEmulator emulator = new ChildEmulator("1g", streams + 100)) {
+            String token = auth(emulator.url()).token().token();
+            List<Double> grpc = new ArrayList<>();
+            for (List<Double> run : PubSubBench.fanout(emulator, token, streams, runs + 1).subList(1, runs + 1)) {
+                grpc.add(Result.percentile(run, 99));
+                System.out.printf("    Pub/Sub: p50 %.1f ms, p99 %.1f ms, max %.1f ms over %,d streams%n",
+                        Result.percentile(run, 50), Result.percentile(run, 99), Result.percentile(run, 100),
+                        run.size());
+            }
+            List<Double> cometd = new ArrayList<>();
+            for (Fanout.Run run : Fanout.run(emulator.url(), token, streams, runs + 1, () -> 0L).subList(1, runs + 1)) {
+                cometd.add(Result.percentile(run.delaysMs(), 99));
+                System.out.printf("    CometD: p50 %.0f ms, p99 %.0f ms over %,d clients%n",
+                        Result.percentile(run.delaysMs(), 50), Result.percentile(run.delaysMs(), 99), run.clients());
+            }
+            double p99 = Result.median(grpc);
+            results.add(Result.context("emulator fan-out to " + streams + " Pub/Sub streams: p99 delivery", p99,
+                    Result.median(cometd), "CometD fan-out to " + streams + " clients", "ms", runs,
+                    "next to the CometD figure"));
+        }
+    }
+
+    /** Scenario 7: 200,000 retained change events drained over one Pub/Sub stream, Avro decoded. */
+    private void pubSubDrain() throws Exception {
+        int events = quick ? 50_000 : 200_000;
+        int runs = 3;
+        System.out.printf("%n[7] draining %,d retained change events over one Pub/Sub stream (EARLIEST, credit 100, "
+                + "Avro decoded), %d runs...%n", events, runs);
+        try (Emulator emulator = PubSubBench.drainOrg(events)) {
+            String token = auth(emulator.url()).token().token();
+            for (int w = 0; w < (quick ? 1 : 3); w++) {
+                PubSubBench.drain(emulator, token, events);
+            }
+            List<Double> rates = new ArrayList<>();
+            for (int r = 0; r < runs; r++) {
+                rates.add(PubSubBench.drain(emulator, token, events));
+                System.out.printf("    run %d: %,.0f ev/s%n", r + 1, rates.get(r));
+            }
+            results.add(Result.context("drain " + events + " retained change events over Pub/Sub", Result.median(
+                    rates), Double.NaN, "none", "events/s", runs, "events per second, Avro decoded"));
         }
     }
 

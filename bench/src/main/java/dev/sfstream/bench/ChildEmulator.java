@@ -12,6 +12,7 @@ import java.util.List;
 final class ChildEmulator implements AutoCloseable {
     private final Process process;
     private final String url;
+    private String pubSubEndpoint = "";
     private final BufferedReader output;
 
     ChildEmulator(String heap, int clients) throws IOException {
@@ -29,6 +30,9 @@ final class ChildEmulator implements AutoCloseable {
                 StandardCharsets.UTF_8));
         String line = reader.readLine();
         while (line != null && !line.startsWith("URL ")) {
+            if (line.startsWith("PUBSUB ")) {
+                pubSubEndpoint = line.substring(7).trim();
+            }
             line = reader.readLine(); // the JVM's own notices (a flight recording, say) come first
         }
         if (line == null || !line.startsWith("URL ")) {
@@ -55,6 +59,11 @@ final class ChildEmulator implements AutoCloseable {
 
     String url() {
         return url;
+    }
+
+    /** The emulator's Pub/Sub API, plaintext: {@code host:port}. */
+    String pubSubEndpoint() {
+        return pubSubEndpoint;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.sfstream.bench;
 
 import dev.sfstream.emulator.Emulator;
+import dev.sfstream.emulator.PubSubSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,7 +10,8 @@ import java.time.Duration;
 
 /**
  * An emulator in its own JVM, so that what a benchmark measures on one side (client heap, load generator) is not
- * mixed with the other. Prints {@code URL <url>} when it listens, answers the line {@code heap} with
+ * mixed with the other. Prints {@code PUBSUB <host:port>} (its Pub/Sub API, plaintext) and {@code URL <url>} when it
+ * listens, answers the line {@code heap} with
  * {@code HEAP <live bytes>}, and stops when its standard input closes.
  */
 public final class EmulatorProcess {
@@ -19,7 +21,9 @@ public final class EmulatorProcess {
     public static void main(String[] args) throws IOException {
         int clients = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         Emulator emulator = Emulator.builder().quiet(true).concurrentClientLimit(clients)
-                .longPollTimeout(Duration.ofSeconds(110)).reconnectTimeout(Duration.ofSeconds(120)).build().start();
+                .longPollTimeout(Duration.ofSeconds(110)).reconnectTimeout(Duration.ofSeconds(120))
+                .pubSub(PubSubSettings.defaults().plaintext(true)).build().start();
+        System.out.println("PUBSUB " + emulator.pubSubEndpoint());
         System.out.println("URL " + emulator.url());
         System.out.flush();
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
