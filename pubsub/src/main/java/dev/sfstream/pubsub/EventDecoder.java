@@ -75,6 +75,27 @@ final class EventDecoder {
         }
     }
 
+    /** A response's events decoded in order, up to the first that could not be, if any. */
+    record Decoded(List<StreamingEvent> events, String failure, Exception cause) {
+    }
+
+    /** Decodes a response's events with their loaded schemas; stops at the first that cannot be decoded. */
+    static Decoded decodeAll(String channel, List<ConsumerEvent> events, SchemaCache schemas) {
+        List<StreamingEvent> out = new ArrayList<>(events.size());
+        Instant received = Instant.now();
+        for (ConsumerEvent e : events) {
+            String schemaId = e.getEvent().getSchemaId();
+            try {
+                out.add(decode(channel, e, schemas.getNow(schemaId), received));
+            } catch (IOException | RuntimeException failure) {
+                return new Decoded(out, "cannot decode the event of " + channel + " with replay ID "
+                        + ReplayPosition.ofBytes(e.getReplayId().toByteArray()) + " with its schema " + schemaId
+                        + ": " + failure.getMessage(), failure);
+            }
+        }
+        return new Decoded(out, null, null);
+    }
+
     /**
      * Decodes one event of a channel with its writer schema.
      *

@@ -3,10 +3,10 @@ package dev.sfstream.pubsub;
 import com.salesforce.eventbus.protobuf.PubSubGrpc;
 import com.salesforce.eventbus.protobuf.SchemaInfo;
 import com.salesforce.eventbus.protobuf.SchemaRequest;
-import dev.sfstream.AuthenticationException;
 import dev.sfstream.ChannelName;
 import dev.sfstream.ConnectionState;
 import dev.sfstream.StreamingException;
+import dev.sfstream.SubscriptionException;
 import dev.sfstream.TransportException;
 import dev.sfstream.auth.AccessToken;
 import dev.sfstream.internal.Backoff;
@@ -160,13 +160,20 @@ final class PubSubSession implements TransportSession {
         CompletableFuture<Void> result = new CompletableFuture<>();
         lane.execute(() -> {
             if (state == ConnectionState.CLOSED) {
-                result.completeExceptionally(new dev.sfstream.SubscriptionException(channel.value(), "cannot "
+                result.completeExceptionally(new SubscriptionException(channel.value(), "cannot "
                         + "subscribe to " + channel + ": the client is closed", null));
                 return;
             }
             TopicSubscription sub = subscriptions.get(channel.value());
+            ManagedSubscription managed = transport.managed(channel.value());
+            if (sub == null && managed != null && !transport.managedCommits.isWired(channel.value())) {
+                result.completeExceptionally(new IllegalStateException(channel + " is consumed through the managed "
+                        + "subscription " + managed + ", whose replay ID Salesforce keeps: build the client with "
+                        + ".replayStore(transport.serverCommits()) so that its commits reach Salesforce"));
+                return;
+            }
             if (sub == null) {
-                sub = new TopicSubscription(this, channel, transport.managed(channel.value()));
+                sub = new TopicSubscription(this, channel, managed);
                 subscriptions.put(channel.value(), sub);
                 if (isOpen()) {
                     sub.start();
@@ -190,7 +197,7 @@ final class PubSubSession implements TransportSession {
             TopicSubscription sub = subscriptions.remove(channel);
             if (sub != null) {
                 sub.stop("unsubscribed");
-                sub.failPending(new dev.sfstream.SubscriptionException(channel, "unsubscribed from " + channel
+                sub.failPending(new SubscriptionException(channel, "unsubscribed from " + channel
                         + " before the subscription was confirmed", null));
                 updateState(null);
             }

@@ -1,17 +1,11 @@
 package dev.sfstream.pubsub;
 
 import com.google.protobuf.ByteString;
-import com.salesforce.eventbus.protobuf.CommitReplayRequest;
-import com.salesforce.eventbus.protobuf.CommitReplayResponse;
 import com.salesforce.eventbus.protobuf.ConsumerEvent;
-import com.salesforce.eventbus.protobuf.FetchRequest;
-import com.salesforce.eventbus.protobuf.FetchResponse;
-import com.salesforce.eventbus.protobuf.ManagedFetchRequest;
-import com.salesforce.eventbus.protobuf.ManagedFetchResponse;
-import com.salesforce.eventbus.protobuf.ReplayPreset;
 import com.salesforce.eventbus.protobuf.TopicInfo;
 import com.salesforce.eventbus.protobuf.TopicRequest;
 import dev.sfstream.ChannelName;
+import dev.sfstream.pubsub.StreamCalls.Batch;
 import dev.sfstream.StreamingEvent;
 import dev.sfstream.StreamingException;
 import dev.sfstream.SubscriptionException;
@@ -22,19 +16,10 @@ import dev.sfstream.internal.Healing;
 import dev.sfstream.replay.ReplayFrom;
 import dev.sfstream.replay.ReplayPosition;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.StreamObserver;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -64,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Confined to the session's lane; {@link #commit} may be called from any thread.
  */
-final class TopicSubscription {
+final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target {
     private static final Logger LOG = LoggerFactory.getLogger(TopicSubscription.class);
     /** How long an unanswered new stream must stay unrefused to count as subscribed. */
     static final Duration CONFIRM_AFTER = Duration.ofSeconds(1);
@@ -75,9 +60,8 @@ final class TopicSubscription {
     private final CompletableFuture<Void> confirmed = new CompletableFuture<>();
     private final Healing healing;
     private final Backoff backoff;
-    private final ArrayDeque<Batch> waiting = new ArrayDeque<>();
-    private final Set<String> unacknowledged = new LinkedHashSet<>();
-    private CompletableFuture<Void> acknowledged = CompletableFuture.completedFuture(null);
+    private final SchemaWait waiting;
+    private final ManagedCommits commits;
 
     // Everything below is confined to the lane.
     private boolean topicChecked;
@@ -85,32 +69,16 @@ final class TopicSubscription {
     private boolean parked;
     private boolean everOpened;
     private boolean streamConfirmed;
-    private boolean fetchingSchema;
     private String recovering;
     private int generation;
     private int pending;
-    private Call call;
+    private StreamCalls.Call call;
     private long lastHeard;
     private long lastRequested;
     private ReplayFrom sent = ReplayFrom.NEW_EVENTS;
     private Instant sentAt;
     private ByteString lastSeen;
     private AccessToken tokenUsed;
-    private ReplayPosition delivered;
-    private ReplayPosition committed;
-
-    /** One response, whichever call it came from. */
-    private record Batch(List<ConsumerEvent> events, ByteString latest, CommitReplayResponse commit) {
-    }
-
-    /** The call serving the subscription now. */
-    private interface Call {
-        void request(int n);
-
-        void commit(ByteString replayId, String requestId);
-
-        void cancel(String why);
-    }
 
     TopicSubscription(PubSubSession session, ChannelName channel, ManagedSubscription managed) {
         this.session = session;
@@ -118,6 +86,8 @@ final class TopicSubscription {
         this.managed = managed;
         this.healing = new Healing(session.context.connectionTimeout());
         this.backoff = new Backoff(session.context.backoffInitial(), session.context.backoffMax());
+        this.commits = managed == null ? null : new ManagedCommits(managed, channel);
+        this.waiting = new SchemaWait(session, this);
     }
 
     ChannelName channel() {
@@ -140,14 +110,6 @@ final class TopicSubscription {
         if (stopped || !session.isOpen()) {
             return;
         }
-        if (managed != null && !session.transport.managedCommits.isWired(channel.value())) {
-            stopped = true;
-            session.removed(this);
-            confirmed.completeExceptionally(new IllegalStateException(channel + " is consumed through the managed "
-                    + "subscription " + managed + ", whose replay ID Salesforce keeps: build the client with "
-                    + ".replayStore(transport.serverCommits()) so that its commits reach Salesforce"));
-            return;
-        }
         if (!topicChecked) {
             checkTopic();
         } else {
@@ -158,25 +120,10 @@ final class TopicSubscription {
     private void checkTopic() {
         AccessToken used = session.tokens.current();
         int gen = ++generation;
-        session.unary(used).getTopic(TopicRequest.newBuilder().setTopicName(channel.value()).build(),
-                new StreamObserver<TopicInfo>() {
-                    private TopicInfo info;
-
-                    @Override
-                    public void onNext(TopicInfo value) {
-                        info = value;
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        session.lane.executeHere(() -> topicChecked(gen, used, null, t));
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        session.lane.executeHere(() -> topicChecked(gen, used, info, null));
-                    }
-                });
+        Unary<TopicInfo> answer = Unary.of("GetTopic");
+        session.unary(used).getTopic(TopicRequest.newBuilder().setTopicName(channel.value()).build(), answer);
+        answer.answer().whenComplete((info, error) -> session.lane.executeHere(
+                () -> topicChecked(gen, used, info, error)));
     }
 
     private void topicChecked(int gen, AccessToken used, TopicInfo info, Throwable error) {
@@ -184,8 +131,8 @@ final class TopicSubscription {
             return;
         }
         tokenUsed = used;
-        if (error != null || info == null) {
-            failed(error != null ? error : new IllegalStateException("GetTopic answered nothing"));
+        if (error != null) {
+            failed(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
             return;
         }
         session.tokens.worked(used);
@@ -233,13 +180,13 @@ final class TopicSubscription {
         everOpened = true;
         streamConfirmed = false;
         parked = false;
-        call = managed == null ? subscribe(gen, start, credit) : managedSubscribe(gen, credit);
+        call = managed == null
+                ? StreamCalls.subscribe(session.stub(tokenUsed), channel, start, credit, gen, this, session.lane)
+                : StreamCalls.managedSubscribe(session.stub(tokenUsed), managed, credit, gen, this, session.lane);
         if (managed != null) {
             session.transport.managedCommits.activate(channel.value(), this);
-            ReplayPosition waitingCommit = session.transport.managedCommits.takeWaiting(channel.value());
-            if (waitingCommit != null) {
-                sendCommit(waitingCommit);
-            }
+            sendCommit(commits.takeResend());
+            sendCommit(session.transport.managedCommits.takeWaiting(channel.value()));
         }
         session.schedule(CONFIRM_AFTER, () -> {
             if (gen == generation && call != null) {
@@ -262,32 +209,6 @@ final class TopicSubscription {
         return p.isPresent() && !seen.isAfter(p.get()) ? start : ReplayFrom.after(seen);
     }
 
-    private Call subscribe(int gen, ReplayFrom start, int credit) {
-        FetchRequest.Builder first = FetchRequest.newBuilder().setTopicName(channel.value()).setNumRequested(credit);
-        if (start.position().isPresent()) {
-            first.setReplayPreset(ReplayPreset.CUSTOM).setReplayId(ByteString.copyFrom(start.position().get().bytes()));
-        } else {
-            first.setReplayPreset(start.equals(ReplayFrom.ALL_EVENTS) ? ReplayPreset.EARLIEST : ReplayPreset.LATEST);
-        }
-        SubscribeCall c = new SubscribeCall(gen);
-        session.stub(tokenUsed).subscribe(c);
-        c.requests.onNext(first.build());
-        return c;
-    }
-
-    private Call managedSubscribe(int gen, int credit) {
-        ManagedFetchRequest.Builder first = ManagedFetchRequest.newBuilder().setNumRequested(credit);
-        if (managed.id() != null) {
-            first.setSubscriptionId(managed.id());
-        } else {
-            first.setDeveloperName(managed.developerName());
-        }
-        ManagedCall c = new ManagedCall(gen);
-        session.stub(tokenUsed).managedSubscribe(c);
-        c.requests.onNext(first.build());
-        return c;
-    }
-
     private void confirm() {
         if (streamConfirmed) {
             return;
@@ -299,7 +220,8 @@ final class TopicSubscription {
 
     // ---------------------------------------------------------------- responses
 
-    private void onBatch(int gen, Batch b) {
+    @Override
+    public void batch(int gen, Batch b) {
         if (gen != generation || stopped) {
             return;
         }
@@ -311,87 +233,55 @@ final class TopicSubscription {
             recovering = null;
             session.updateState(null);
         }
-        if (b.commit() != null) {
-            acknowledged(b.commit());
+        if (b.commit() != null && commits != null) {
+            commits.answered(b.commit());
         }
         pending = Math.max(0, pending - b.events().size());
         if (!b.events().isEmpty() || !b.latest().isEmpty()) {
-            waiting.add(b);
-            drain();
+            waiting.add(gen, b);
         }
         topUp();
     }
 
-    /** Delivers the waiting responses in order, as far as their schemas are loaded. */
-    private void drain() {
-        while (!waiting.isEmpty() && !stopped) {
-            Batch b = waiting.peek();
-            for (ConsumerEvent e : b.events()) {
-                String id = e.getEvent().getSchemaId();
-                if (session.transport.schemas.getNow(id) == null) {
-                    loadSchema(id);
-                    return;
-                }
-            }
-            waiting.poll();
-            deliver(b);
+    @Override
+    public boolean wants(int gen) {
+        return gen == generation && !stopped;
+    }
+
+    @Override
+    public void schemaFailed(int gen, String id, Throwable cause) {
+        if (cause instanceof StatusRuntimeException) {
+            abort("GetSchema " + id + " failed");
+            failed(cause);
+        } else {
+            lose(new SubscriptionException(channel.value(), "cannot decode the events of " + channel + ": "
+                    + cause.getMessage(), cause));
         }
     }
 
-    private void loadSchema(String id) {
-        if (fetchingSchema) {
-            return;
-        }
-        fetchingSchema = true;
-        int gen = generation;
-        session.schema(id).whenComplete((s, e) -> session.lane.execute(() -> {
-            fetchingSchema = false;
-            if (stopped) {
-                return;
-            }
-            if (e != null && gen == generation) {
-                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                if (cause instanceof StatusRuntimeException) {
-                    abort("GetSchema " + id + " failed");
-                    failed(cause);
-                } else {
-                    lose(new SubscriptionException(channel.value(), "cannot decode the events of " + channel + ": "
-                            + cause.getMessage(), cause));
-                }
-                return;
-            }
-            drain();
-        }));
-    }
-
-    private void deliver(Batch b) {
+    @Override
+    public void ready(Batch b) {
         confirm();
         if (!b.events().isEmpty()) {
-            List<StreamingEvent> events = new ArrayList<>(b.events().size());
-            Instant received = Instant.now();
-            for (ConsumerEvent e : b.events()) {
-                try {
-                    events.add(EventDecoder.decode(channel.value(), e, session.transport.schemas.getNow(
-                            e.getEvent().getSchemaId()), received));
-                } catch (IOException | RuntimeException failure) {
-                    if (!events.isEmpty()) {
-                        session.listener.onEvents(events);
-                    }
-                    lose(new SubscriptionException(channel.value(), "cannot decode the event of " + channel
-                            + " with replay ID " + ReplayPosition.ofBytes(e.getReplayId().toByteArray())
-                            + " with its schema " + e.getEvent().getSchemaId() + ": " + failure.getMessage()
-                            + "; the subscription stops before it", failure));
-                    return;
+            EventDecoder.Decoded d = EventDecoder.decodeAll(channel.value(), b.events(), session.transport.schemas);
+            List<StreamingEvent> events = d.events();
+            if (d.failure() != null) {
+                if (!events.isEmpty()) {
+                    session.listener.onEvents(events);
                 }
+                lose(new SubscriptionException(channel.value(), d.failure() + "; the subscription stops before it",
+                        d.cause()));
+                return;
             }
             session.fetched();
             session.listener.onEvents(events);
-            delivered = events.get(events.size() - 1).position().orElse(delivered);
+            if (commits != null) {
+                commits.delivered(events.get(events.size() - 1).position().orElseThrow());
+            }
         }
         if (!b.latest().isEmpty()) {
             lastSeen = b.latest();
-            if (managed != null && b.events().isEmpty() && (delivered == null || (committed != null
-                    && !delivered.isAfter(committed)))) {
+            if (commits != null && b.events().isEmpty() && commits.caughtUp()) {
                 // Everything handed out is committed: the keepalive's position moves the server's too, so that a
                 // quiet subscription does not restart from a replay ID past the retention window.
                 sendCommit(ReplayPosition.ofBytes(b.latest().toByteArray()));
@@ -429,13 +319,17 @@ final class TopicSubscription {
 
     // ---------------------------------------------------------------- ends and faults
 
-    private void ended(int gen, Throwable error) {
+    @Override
+    public void ended(int gen, Throwable error) {
         if (gen != generation || stopped) {
             return;
         }
         call = null;
         generation++;
         waiting.clear(); // not handed out: the next stream starts before them
+        if (commits != null) {
+            commits.streamEnded();
+        }
         if (error == null) {
             LOG.debug("sfstream: the server ended the stream of {}; resuming", channel);
             if (!session.listener.hasRoom()) {
@@ -525,12 +419,15 @@ final class TopicSubscription {
 
     /** Cancels the current call; its late callbacks are ignored. */
     private void abort(String why) {
-        Call c = call;
+        StreamCalls.Call c = call;
         call = null;
         generation++;
         waiting.clear();
         if (c != null) {
             c.cancel(why);
+            if (commits != null) {
+                commits.streamEnded();
+            }
         }
     }
 
@@ -580,139 +477,17 @@ final class TopicSubscription {
     }
 
     private void sendCommit(ReplayPosition position) {
-        if (call == null || (committed != null && !position.isAfter(committed))) {
+        if (call == null || position == null) {
             return;
         }
-        committed = position;
-        String id = UUID.randomUUID().toString();
-        if (unacknowledged.isEmpty()) {
-            acknowledged = new CompletableFuture<>();
-        }
-        unacknowledged.add(id);
-        call.commit(ByteString.copyFrom(position.bytes()), id);
-    }
-
-    private void acknowledged(CommitReplayResponse r) {
-        if (r.hasError()) {
-            LOG.warn("sfstream: Salesforce refused the commit of replay ID {} on the managed subscription {} of {}: "
-                    + "{} {}", ReplayPosition.ofBytes(r.getReplayId().isEmpty() ? new byte[] {0}
-                    : r.getReplayId().toByteArray()), managed, channel, r.getError().getCode(), r.getError().getMsg());
-        }
-        // Salesforce may answer several commits with one response: the one answered and every earlier one are done.
-        if (unacknowledged.contains(r.getCommitRequestId())) {
-            var it = unacknowledged.iterator();
-            while (it.hasNext()) {
-                String id = it.next();
-                it.remove();
-                if (id.equals(r.getCommitRequestId())) {
-                    break;
-                }
-            }
-        }
-        if (unacknowledged.isEmpty()) {
-            acknowledged.complete(null);
+        String id = commits.send(position);
+        if (id != null) {
+            call.commit(ByteString.copyFrom(position.bytes()), id);
         }
     }
 
     /** Completes once every commit sent is acknowledged (at once when none is waiting). */
     CompletableFuture<Void> commitsAcknowledged() {
-        return unacknowledged.isEmpty() || call == null ? CompletableFuture.completedFuture(null) : acknowledged;
-    }
-
-    // ---------------------------------------------------------------- the calls
-
-    /** A {@code Subscribe} call: its callbacks hand their work to the lane. */
-    private final class SubscribeCall implements ClientResponseObserver<FetchRequest, FetchResponse>, Call {
-        private final int gen;
-        private ClientCallStreamObserver<FetchRequest> requests;
-
-        SubscribeCall(int gen) {
-            this.gen = gen;
-        }
-
-        @Override
-        public void beforeStart(ClientCallStreamObserver<FetchRequest> requestStream) {
-            this.requests = requestStream;
-        }
-
-        @Override
-        public void onNext(FetchResponse r) {
-            Batch b = new Batch(r.getEventsList(), r.getLatestReplayId(), null);
-            session.lane.executeHere(() -> onBatch(gen, b));
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            session.lane.executeHere(() -> ended(gen, t));
-        }
-
-        @Override
-        public void onCompleted() {
-            session.lane.executeHere(() -> ended(gen, null));
-        }
-
-        @Override
-        public void request(int n) {
-            requests.onNext(FetchRequest.newBuilder().setNumRequested(n).build());
-        }
-
-        @Override
-        public void commit(ByteString replayId, String requestId) {
-            throw new UnsupportedOperationException("a Subscribe stream takes no commits");
-        }
-
-        @Override
-        public void cancel(String why) {
-            requests.cancel(why, null);
-        }
-    }
-
-    /** A {@code ManagedSubscribe} call: requests, commits, and responses that may answer a commit. */
-    private final class ManagedCall implements ClientResponseObserver<ManagedFetchRequest, ManagedFetchResponse>,
-            Call {
-        private final int gen;
-        private ClientCallStreamObserver<ManagedFetchRequest> requests;
-
-        ManagedCall(int gen) {
-            this.gen = gen;
-        }
-
-        @Override
-        public void beforeStart(ClientCallStreamObserver<ManagedFetchRequest> requestStream) {
-            this.requests = requestStream;
-        }
-
-        @Override
-        public void onNext(ManagedFetchResponse r) {
-            Batch b = new Batch(r.getEventsList(), r.getLatestReplayId(), r.hasCommitResponse()
-                    ? r.getCommitResponse() : null);
-            session.lane.executeHere(() -> onBatch(gen, b));
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            session.lane.executeHere(() -> ended(gen, t));
-        }
-
-        @Override
-        public void onCompleted() {
-            session.lane.executeHere(() -> ended(gen, null));
-        }
-
-        @Override
-        public void request(int n) {
-            requests.onNext(ManagedFetchRequest.newBuilder().setNumRequested(n).build());
-        }
-
-        @Override
-        public void commit(ByteString replayId, String requestId) {
-            requests.onNext(ManagedFetchRequest.newBuilder().setCommitReplayIdRequest(CommitReplayRequest
-                    .newBuilder().setCommitRequestId(requestId).setReplayId(replayId)).build());
-        }
-
-        @Override
-        public void cancel(String why) {
-            requests.cancel(why, null);
-        }
+        return commits == null || call == null ? CompletableFuture.completedFuture(null) : commits.allAnswered();
     }
 }
