@@ -44,17 +44,22 @@ final class AvroEvents {
         return schemas;
     }
 
-    /** The event as the Pub/Sub API delivers it, or {@code null} on a channel it does not serve. */
-    ConsumerEvent encode(String channel, long replayId, Map<String, Object> data) {
+    /**
+     * The event as the Pub/Sub API delivers it, or {@code null} on a channel it does not serve.
+     *
+     * @param restored whether the event came from a data file rather than being appended now: its schema is then
+     *     built from its own payload ({@link EventSchemas#forPayloadAlone})
+     */
+    ConsumerEvent encode(String channel, long replayId, Map<String, Object> data, boolean restored) {
         if (!channel.startsWith("/event/") && !channel.startsWith("/data/")) {
             return null;
         }
-        return ConsumerEvent.newBuilder().setEvent(producer(channel, data)).setReplayId(ReplayIds.encode(replayId))
-                .build();
+        return ConsumerEvent.newBuilder().setEvent(producer(channel, data, restored))
+                .setReplayId(ReplayIds.encode(replayId)).build();
     }
 
     @SuppressWarnings("unchecked")
-    private synchronized ProducerEvent producer(String channel, Map<String, Object> data) {
+    private synchronized ProducerEvent producer(String channel, Map<String, Object> data, boolean restored) {
         Map<String, Object> payload = (Map<String, Object>) data.get("payload");
         if (payload == lastPayload) {
             return lastProducer;
@@ -62,11 +67,14 @@ final class AvroEvents {
         ProducerEvent producer;
         if (payload.get("ChangeEventHeader") instanceof Map<?, ?> header) {
             String entity = String.valueOf(header.get("entityName"));
-            EventSchemas.EventSchema schema = schemas.forPayload(entity + "ChangeEvent", true, payload);
+            EventSchemas.EventSchema schema = restored
+                    ? schemas.forPayloadAlone(entity + "ChangeEvent", true, payload)
+                    : schemas.forPayload(entity + "ChangeEvent", true, payload);
             producer = producer(UUID.randomUUID().toString(), schema, changeEvent(schema.avro(), payload));
         } else {
             String name = channel.substring("/event/".length());
-            EventSchemas.EventSchema schema = schemas.forPayload(name, false, payload);
+            EventSchemas.EventSchema schema = restored ? schemas.forPayloadAlone(name, false, payload)
+                    : schemas.forPayload(name, false, payload);
             Object uuid = data.get("event") instanceof Map<?, ?> event ? event.get("EventUuid") : null;
             producer = producer(uuid == null ? UUID.randomUUID().toString() : uuid.toString(), schema,
                     platformEvent(schema.avro(), payload));

@@ -48,7 +48,7 @@ final class ChannelLog {
             Set<String> userIds) {
         lastReplayId += 1 + gaps.nextInt(3);
         RetainedEvent event = new RetainedEvent(lastReplayId, at, data.apply(lastReplayId), record, userIds);
-        pubSubEvent(event); // before the event can be read: its schema follows append order
+        encode(event, false); // before the event can be read: its schema follows append order
         take(event);
         expire(at);
         return event;
@@ -60,15 +60,19 @@ final class ChannelLog {
      */
     com.salesforce.eventbus.protobuf.ConsumerEvent pubSubEvent(RetainedEvent event) {
         com.salesforce.eventbus.protobuf.ConsumerEvent encoded = event.pubSub;
-        if (encoded == null && avro != null) {
-            try {
-                encoded = avro.encode(channel, event.replayId, event.data);
-            } catch (RuntimeException e) {
-                return null; // the emulator's own data, so not expected; the Streaming API still delivers it
-            }
-            event.pubSub = encoded;
+        return encoded != null ? encoded : encode(event, true); // not encoded yet: restored from a data file
+    }
+
+    private com.salesforce.eventbus.protobuf.ConsumerEvent encode(RetainedEvent event, boolean restored) {
+        if (avro == null) {
+            return null;
         }
-        return encoded;
+        try {
+            event.pubSub = avro.encode(channel, event.replayId, event.data, restored);
+        } catch (RuntimeException e) {
+            return null; // the emulator's own data, so not expected; the Streaming API still delivers it
+        }
+        return event.pubSub;
     }
 
     /** Drops the retained events up to and including {@code replayId}, for the org's {@link RetentionBudget}. */

@@ -97,6 +97,27 @@ final class EventSchemas {
         return changed ? rebuild(shape) : shape.current;
     }
 
+    /**
+     * The schema of an event restored from a data file: built from its payload alone, not grown from the type's
+     * current shape, so that an event keeps the schema it had (a declared event's payload holds every field it was
+     * declared with then) even when the declaration has changed since.
+     */
+    synchronized EventSchema forPayloadAlone(String name, boolean changeEvent, Map<String, Object> payload) {
+        Shape alone = new Shape(name, changeEvent);
+        for (Map.Entry<String, Object> e : payload.entrySet()) {
+            String field = e.getKey();
+            if (field.equals("ChangeEventHeader") || (!changeEvent && isStandard(field))) {
+                continue;
+            }
+            if (changeEvent && e.getValue() instanceof Map<?, ?>) {
+                alone.fields.put(field, COMPOUND);
+            } else {
+                observe(alone, field, e.getValue());
+            }
+        }
+        return rebuild(alone);
+    }
+
     /** The standard fields of a platform event, which every schema has first. */
     static boolean isStandard(String field) {
         return field.equals("CreatedDate") || field.equals("CreatedById");
