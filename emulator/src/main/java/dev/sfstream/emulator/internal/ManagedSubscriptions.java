@@ -26,12 +26,15 @@ final class ManagedSubscriptions implements OrgData.Observer {
     }
 
     private final EmulatedOrg org;
+    private final java.util.concurrent.Executor executor;
     private final Map<String, Long> commits = new ConcurrentHashMap<>();
     private final Map<String, TopicStream> active = new ConcurrentHashMap<>();
     private final Set<String> starting = ConcurrentHashMap.newKeySet();
 
-    ManagedSubscriptions(EmulatedOrg org) {
+    /** @param executor where a stopped subscription's stream is ended (not under the org's lock) */
+    ManagedSubscriptions(EmulatedOrg org, java.util.concurrent.Executor executor) {
         this.org = org;
+        this.executor = executor;
         org.data().addObserver(this);
     }
 
@@ -125,7 +128,7 @@ final class ManagedSubscriptions implements OrgData.Observer {
             if (stream != null) {
                 // Under the org's lock here: end the stream on another thread.
                 String rpcId = stream.caller().rpcId();
-                java.util.concurrent.ForkJoinPool.commonPool().execute(() -> stream.end(PubSubErrors.managed(
+                executor.execute(() -> stream.end(PubSubErrors.managed(
                         Status.Code.FAILED_PRECONDITION, "subscription.config.stopped",
                         "The managed subscription was stopped or deleted.", rpcId)));
             }

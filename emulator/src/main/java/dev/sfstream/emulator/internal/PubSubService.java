@@ -36,7 +36,7 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
         this.topics = new PubSubTopics(org);
         this.publisher = new PubSubPublisher(org, topics);
         this.streams = streams;
-        this.managed = new ManagedSubscriptions(org);
+        this.managed = new ManagedSubscriptions(org, streams.executor());
     }
 
     @Override
