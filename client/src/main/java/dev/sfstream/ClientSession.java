@@ -66,6 +66,11 @@ final class ClientSession {
         openSession(instanceUrl);
     }
 
+    /** The lease this client holds now, if it is the active replica of an exclusive group. */
+    java.util.Optional<Lease> lease() {
+        return exclusivity();
+    }
+
     private java.util.Optional<Lease> exclusivity() {
         return exclusivity == null ? java.util.Optional.empty() : exclusivity.lease();
     }

@@ -292,6 +292,8 @@ final class Delivery {
         } catch (HoldEvent e) {
             observer.handled(event, start, e);
             LOG.debug("sfstream: {} #{} held uncommitted: {}", event.channel(), event.replayId(), e.getMessage());
+        } catch (FencedException e) {
+            onFenced.accept(e); // a listener's own fenced write (a transactional commit): this replica stops at once
         } catch (StreamingException e) {
             errorSink.accept(e);
         } catch (Throwable e) {

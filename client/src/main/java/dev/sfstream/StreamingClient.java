@@ -257,6 +257,15 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
         return store;
     }
 
+    /**
+     * The lease of the exclusive group this client holds now: empty outside a group, and while it waits as a
+     * standby. A handler that commits its event's marker in its own database transaction writes with this lease's
+     * epoch, so that the store refuses it once another replica took over.
+     */
+    public Optional<dev.sfstream.replay.Lease> lease() {
+        return session.lease();
+    }
+
     /** The namespace markers are stored under (the org ID unless configured). */
     public String replayNamespace() {
         return delivery.namespace();

@@ -42,8 +42,11 @@ final class ReplayStores {
                 }
             }
             String scheme = uri.getScheme();
-            String hint = scheme.startsWith("redis") ? ": add the sfstream-redis module to the classpath" : "";
-            throw new IllegalArgumentException("no replay store serves '" + scheme + "://' locations" + hint);
+            String hint = scheme.startsWith("redis") ? ": add the sfstream-redis module to the classpath"
+                    : scheme.equals("jdbc") ? ": add the sfstream-jdbc module to the classpath" : "";
+            String form = uri.isOpaque() ? uri.getScheme() + ":" + uri.getSchemeSpecificPart()
+                    .substring(0, uri.getSchemeSpecificPart().indexOf("://") + 3) : scheme + "://";
+            throw new IllegalArgumentException("no replay store serves '" + form + "' locations" + hint);
         }
         return ReplayStore.file(Path.of(loc));
     }
