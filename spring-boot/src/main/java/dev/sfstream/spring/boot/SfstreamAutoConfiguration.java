@@ -12,7 +12,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -48,8 +47,9 @@ public class SfstreamAutoConfiguration {
         try {
             return ReplayStore.open(location);
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationPropertyValueException("sfstream.replay-store",
-                    StoreLocation.redact(location), e.getMessage());
+            String shown = StoreLocation.redact(location);
+            throw new SfstreamPropertyException("sfstream.replay-store", shown,
+                    String.valueOf(e.getMessage()).replace(location, shown));
         }
     }
 

@@ -10,7 +10,6 @@ import dev.sfstream.auth.SfCliAuthenticator;
 import dev.sfstream.auth.StaticTokenAuthenticator;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * The one rule that turns the credential properties into an {@link Authenticator}: the flow follows from what is
@@ -19,8 +18,8 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * client-id and client-secret), then client-id and client-secret alone (client credentials); or, with none of
  * these, an org of the Salesforce CLI (target-org). Building asks nothing of Salesforce.
  *
- * <p>A missing or wrong property fails with an {@link InvalidConfigurationPropertyValueException} that names it and
- * never carries a secret's value.
+ * <p>A missing or wrong property fails with an {@link SfstreamPropertyException} that names it and never carries a
+ * secret's value.
  */
 final class SfstreamCredentials {
     private static final String PREFIX = "sfstream.";
@@ -129,8 +128,8 @@ final class SfstreamCredentials {
     }
 
     /** An invalid property; {@code value} is shown, so it is never a secret's. */
-    private static InvalidConfigurationPropertyValueException invalid(String name, Object value, String reason) {
-        return new InvalidConfigurationPropertyValueException(PREFIX + name, value, reason);
+    private static SfstreamPropertyException invalid(String name, Object value, String reason) {
+        return new SfstreamPropertyException(PREFIX + name, value == null ? null : value.toString(), reason);
     }
 
     private static String blankToNull(String s) {
