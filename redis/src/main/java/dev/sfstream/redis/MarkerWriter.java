@@ -3,6 +3,7 @@ package dev.sfstream.redis;
 import dev.sfstream.ReplayStoreException;
 import dev.sfstream.internal.Backoff;
 import dev.sfstream.internal.Shared;
+import dev.sfstream.replay.Lease;
 import dev.sfstream.replay.ReplayMarker;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
@@ -29,15 +32,22 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * scheduled until it ends, across the backoff delay.
  */
 final class MarkerWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisReplayStore.class);
+
     /**
      * The forward-only put, atomic inside Redis. ARGV: the position as a number (-1 when it has none: always
      * newer), created date, TTL in milliseconds (0: none), and the position's text when it is not that number (a
      * Pub/Sub replay ID), kept as a third part of the value; and the stored value a replacement may overwrite
-     * whatever the order (a marker Salesforce refused), or ''. A SET
+     * whatever the order (a marker Salesforce refused), or ''; and the writer's lease epoch, or '' outside an
+     * exclusive group. With an epoch, KEYS[2] is the group's epoch counter: when it is newer, nothing is written
+     * and the script returns the newer epoch, negated (the fence, in the same script as the write). A SET
      * without PX also drops a TTL an earlier version of sfstream gave the key; a refused put with no TTL configured
      * drops it too, so that a kept marker does not expire behind the client's back.
      */
     static final String PUT_SCRIPT = """
+            if ARGV[6] ~= '' and tonumber(redis.call('GET', KEYS[2]) or '0') > tonumber(ARGV[6]) then
+              return -tonumber(redis.call('GET', KEYS[2]))
+            end
             local current = redis.call('GET', KEYS[1])
             local ttl = tonumber(ARGV[3])
             if current then
@@ -68,7 +78,9 @@ final class MarkerWriter {
     private final String ttlMillis;
     private final Duration retryFor;
     private final Outage outage;
-    private final Map<String, ReplayMarker> pending = new ConcurrentHashMap<>();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    /** Per namespace and group, the newest epoch this store has seen: a put with an older lease is fenced. */
+    private final Map<String, Long> newestEpoch = new ConcurrentHashMap<>();
     /** Per key, the stored value a pending marker may replace whatever the order (a marker Salesforce refused). */
     private final Map<String, String> replacing = new ConcurrentHashMap<>();
     private final AtomicBoolean writing = new AtomicBoolean();
@@ -78,6 +90,13 @@ final class MarkerWriter {
     private volatile ScheduledFuture<?> retry;
     private volatile ReplayStoreException refused;
     private volatile boolean stopped;
+
+    /** A marker waiting to be written, with the lease of its writer (null outside an exclusive group). */
+    record Pending(ReplayMarker marker, Lease lease) {
+        long epoch() {
+            return lease == null ? Long.MIN_VALUE : lease.epoch();
+        }
+    }
 
     MarkerWriter(RedisClient redis, String address, Duration ttl, Duration retryFor, String scriptSha) {
         this.redis = redis;
@@ -93,9 +112,14 @@ final class MarkerWriter {
      *
      * @return whether it was kept
      */
-    boolean offer(String key, ReplayMarker marker) {
-        ReplayMarker kept = pending.merge(key, marker, (old, m) -> m.isAfter(old) ? m : old);
-        if (kept != marker) {
+    boolean offer(String key, ReplayMarker marker, Lease lease) {
+        if (lease != null) {
+            checkFence(lease, key);
+        }
+        Pending put = new Pending(marker, lease);
+        Pending kept = pending.merge(key, put, (old, p) -> p.marker().isAfter(old.marker())
+                || (!old.marker().isAfter(p.marker()) && p.epoch() > old.epoch()) ? p : old);
+        if (kept != put) {
             return false;
         }
         schedule();
@@ -105,9 +129,28 @@ final class MarkerWriter {
     /** Keeps the marker for writing over {@code invalid}, whatever the order of the two. */
     boolean offerReplacing(String key, ReplayMarker invalid, ReplayMarker marker) {
         replacing.put(key, value(invalid));
-        pending.put(key, marker);
+        pending.put(key, new Pending(marker, null));
         schedule();
         return true;
+    }
+
+    /** Throws when a newer epoch than the lease's is known for its group. */
+    void checkFence(Lease lease, String key) {
+        Long newest = newestEpoch.get(lease.namespace() + '\u0000' + lease.group());
+        if (newest != null && newest > lease.epoch()) {
+            throw RedisReplayStore.fenced(lease, newest, key);
+        }
+    }
+
+    /**
+     * The group now has {@code epoch} (a takeover, or a write refused by it): pending markers of older leases of
+     * the group are dropped, and puts with them are fenced from now on.
+     */
+    void epochSeen(String namespace, String group, long epoch) {
+        newestEpoch.merge(namespace + '\u0000' + group, epoch, Math::max);
+        pending.entrySet().removeIf(e -> e.getValue().lease() != null
+                && e.getValue().lease().namespace().equals(namespace) && e.getValue().lease().group().equals(group)
+                && e.getValue().lease().epoch() < epoch);
     }
 
     /** A marker as the value of its key: {@code <number>|<createdDate>}, and {@code |<position>} for bytes. */
@@ -117,7 +160,8 @@ final class MarkerWriter {
     }
 
     Optional<ReplayMarker> pendingMarker(String key) {
-        return Optional.ofNullable(pending.get(key));
+        Pending p = pending.get(key);
+        return p == null ? Optional.empty() : Optional.of(p.marker());
     }
 
     int pendingCount() {
@@ -202,7 +246,7 @@ final class MarkerWriter {
             ended();
             return;
         }
-        Map<String, ReplayMarker> batch = new HashMap<>(pending);
+        Map<String, Pending> batch = new HashMap<>(pending);
         try {
             if (!batch.isEmpty()) {
                 send(batch);
@@ -250,7 +294,7 @@ final class MarkerWriter {
         }
     }
 
-    private void send(Map<String, ReplayMarker> batch) {
+    private void send(Map<String, Pending> batch) {
         try {
             sendWith(scriptSha, batch);
         } catch (JedisNoScriptException e) {
@@ -261,18 +305,30 @@ final class MarkerWriter {
         }
     }
 
-    private void sendWith(String sha, Map<String, ReplayMarker> batch) {
+    private void sendWith(String sha, Map<String, Pending> batch) {
+        List<Map.Entry<String, Pending>> entries = new ArrayList<>(batch.entrySet());
+        List<Response<Object>> responses = new ArrayList<>();
         try (AbstractPipeline pipeline = redis.pipelined()) {
-            List<Response<Object>> responses = new ArrayList<>();
-            for (Map.Entry<String, ReplayMarker> e : batch.entrySet()) {
-                ReplayMarker m = e.getValue();
+            for (Map.Entry<String, Pending> e : entries) {
+                ReplayMarker m = e.getValue().marker();
+                Lease lease = e.getValue().lease();
                 String text = m.position().isBytes() ? m.position().encode() : "";
-                responses.add(pipeline.evalsha(sha, List.of(e.getKey()), List.of(Long.toString(m.replayId()),
-                        m.createdDate().toString(), ttlMillis, text, replacing.getOrDefault(e.getKey(), ""))));
+                List<String> keys = lease == null ? List.of(e.getKey())
+                        : List.of(e.getKey(), RedisReplayStore.epochKey(lease.namespace(), lease.group()));
+                responses.add(pipeline.evalsha(sha, keys, List.of(Long.toString(m.replayId()),
+                        m.createdDate().toString(), ttlMillis, text, replacing.getOrDefault(e.getKey(), ""),
+                        lease == null ? "" : Long.toString(lease.epoch()))));
             }
             pipeline.sync();
-            for (Response<Object> r : responses) {
-                r.get();
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            Object result = responses.get(i).get();
+            Lease lease = entries.get(i).getValue().lease();
+            if (lease != null && result instanceof Long n && n < 0) {
+                epochSeen(lease.namespace(), lease.group(), -n);
+                LOG.warn("sfstream: the replay marker of {} (group {}) was refused by Redis at {}: another replica "
+                        + "took over (epoch {} after {}); it was not written", entries.get(i).getKey(), lease.group(),
+                        address, -n, lease.epoch());
             }
         }
     }

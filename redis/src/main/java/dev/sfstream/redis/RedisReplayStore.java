@@ -1,14 +1,17 @@
 package dev.sfstream.redis;
 
+import dev.sfstream.FencedException;
 import dev.sfstream.ReplayStoreException;
 import dev.sfstream.internal.Backoff;
+import dev.sfstream.replay.Lease;
+import dev.sfstream.replay.LeasedReplayStore;
 import dev.sfstream.replay.ReplayMarker;
 import dev.sfstream.replay.ReplayPosition;
-import dev.sfstream.replay.ReplayStore;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -43,11 +46,63 @@ import redis.clients.jedis.exceptions.JedisException;
  *       {@link #flush()} throw a {@link ReplayStoreException} saying so, at once.</li>
  *   <li>{@code rediss://} verifies the server's certificate and that it names the host of the URI, as the JDK's
  *       HTTPS client does; {@link Builder#sslContext(SSLContext)} gives the trust for a private CA.</li>
+ *   <li>Leases ({@link LeasedReplayStore}), for replicas of an exclusive group: key
+ *       {@code sfstream:lease:{namespace}:{group}} holds {@code <holder>|<epoch>} and expires by Redis's own clock
+ *       ({@code PX}); {@code sfstream:epoch:{namespace}:{group}} counts the takeovers and never expires. Each is one
+ *       Lua script. A marker written with a lease carries its epoch, and the put script refuses it when the counter
+ *       is newer. Puts are written in the background, so a refusal surfaces late: the writer drops the refused
+ *       marker, logs a WARN, and the next put with the old lease throws {@link FencedException}; the lease's
+ *       renewal finds the loss too.</li>
  * </ul>
  * Thread-safe. Messages, logs and {@link #toString()} show the Redis address without its password.
  */
-public final class RedisReplayStore implements ReplayStore {
+public final class RedisReplayStore implements LeasedReplayStore {
     static final String KEY_PREFIX = "sfstream:replay:";
+    static final String LEASE_PREFIX = "sfstream:lease:";
+    static final String EPOCH_PREFIX = "sfstream:epoch:";
+
+    /**
+     * Takes or renews a lease. KEYS: lease, epoch counter; ARGV: owner, TTL in ms. Returns the epoch held, or -1 when
+     * another replica holds the lease.
+     */
+    static final String ACQUIRE_SCRIPT = """
+            local current = redis.call('GET', KEYS[1])
+            if current then
+              local holder, epoch = string.match(current, '^(.*)|(%d+)$')
+              if holder == ARGV[1] then
+                redis.call('PEXPIRE', KEYS[1], ARGV[2])
+                return tonumber(epoch)
+              end
+              return -1
+            end
+            local epoch = redis.call('INCR', KEYS[2])
+            redis.call('SET', KEYS[1], ARGV[1] .. '|' .. epoch, 'PX', ARGV[2])
+            return epoch
+            """;
+    /**
+     * Renews a lease held; an expired one nobody took (the counter is still at its epoch) is held again. KEYS: lease,
+     * epoch counter; ARGV: owner, epoch, TTL in ms. Returns 1 when renewed, 0 when lost.
+     */
+    static final String RENEW_SCRIPT = """
+            local mine = ARGV[1] .. '|' .. ARGV[2]
+            local current = redis.call('GET', KEYS[1])
+            if current == mine then
+              redis.call('PEXPIRE', KEYS[1], ARGV[3])
+              return 1
+            end
+            if not current and redis.call('GET', KEYS[2]) == ARGV[2] then
+              redis.call('SET', KEYS[1], mine, 'PX', ARGV[3])
+              return 1
+            end
+            return 0
+            """;
+    /** Gives a lease up if it is still held. KEYS: lease; ARGV: owner, epoch. */
+    static final String RELEASE_SCRIPT = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] .. '|' .. ARGV[2] then
+              return redis.call('DEL', KEYS[1])
+            end
+            return 0
+            """;
     /**
      * The shortest TTL accepted: Salesforce keeps platform events and change events for 72 hours (PushTopic and
      * generic events for 24), and a marker must outlive the events it points into; one hour of margin.
@@ -107,7 +162,85 @@ public final class RedisReplayStore implements ReplayStore {
     public boolean put(String namespace, String channel, ReplayMarker marker) {
         Objects.requireNonNull(marker, "marker");
         throwIfUnusable();
-        return writer.offer(key(namespace, channel), marker);
+        return writer.offer(key(namespace, channel), marker, null);
+    }
+
+    /**
+     * Like {@link #put(String, String, ReplayMarker)}, with the writer's lease: the script in Redis refuses the
+     * marker when the group's epoch is newer. The write is in the background: a refusal is logged, the marker
+     * dropped, and the next put with this lease throws.
+     *
+     * @throws FencedException when a write with this lease was refused already, or this store granted a newer
+     *     epoch of the group
+     */
+    @Override
+    public boolean put(String namespace, String channel, ReplayMarker marker, Lease lease) {
+        Objects.requireNonNull(marker, "marker");
+        Objects.requireNonNull(lease, "lease");
+        throwIfUnusable();
+        return writer.offer(key(namespace, channel), marker, lease);
+    }
+
+    @Override
+    public Optional<Lease> acquire(String namespace, String group, String owner, Duration ttl) {
+        throwIfUnusable();
+        long epoch = lease("take the lease of group " + group, ACQUIRE_SCRIPT, List.of(leaseKey(namespace, group),
+                epochKey(namespace, group)), List.of(owner, Long.toString(ttl.toMillis())));
+        if (epoch < 0) {
+            return Optional.empty();
+        }
+        writer.epochSeen(namespace, group, epoch);
+        return Optional.of(new Lease(namespace, group, owner, epoch));
+    }
+
+    @Override
+    public Optional<Lease> renew(Lease lease, Duration ttl) {
+        throwIfUnusable();
+        long renewed = lease("renew the lease of group " + lease.group(), RENEW_SCRIPT, List.of(leaseKey(
+                lease.namespace(), lease.group()), epochKey(lease.namespace(), lease.group())), List.of(lease.owner(),
+                Long.toString(lease.epoch()), Long.toString(ttl.toMillis())));
+        if (renewed == 1) {
+            return Optional.of(lease);
+        }
+        writer.epochSeen(lease.namespace(), lease.group(), lease.epoch() + 1);
+        return Optional.empty();
+    }
+
+    @Override
+    public void release(Lease lease) {
+        if (closed) {
+            return;
+        }
+        lease("release the lease of group " + lease.group(), RELEASE_SCRIPT, List.of(leaseKey(lease.namespace(),
+                lease.group())), List.of(lease.owner(), Long.toString(lease.epoch())));
+    }
+
+    /** One lease script, once: the caller (the client's lease lane) tries again at its next tick. */
+    private long lease(String what, String script, List<String> keys, List<String> args) {
+        try {
+            Object result = redis.eval(script, keys, args);
+            return (Long) result;
+        } catch (JedisException e) {
+            if (RedisFailure.of(e) == RedisFailure.CREDENTIALS) {
+                throw RedisFailure.credentialsRefused(e, endpoint.address());
+            }
+            throw new ReplayStoreException("cannot " + what + " in Redis at " + endpoint.address() + ": "
+                    + RedisFailure.describe(e), e);
+        }
+    }
+
+    static String leaseKey(String namespace, String group) {
+        return LEASE_PREFIX + namespace + ":" + group;
+    }
+
+    static String epochKey(String namespace, String group) {
+        return EPOCH_PREFIX + namespace + ":" + group;
+    }
+
+    static FencedException fenced(Lease lease, long newer, String key) {
+        return new FencedException(lease.group(), lease.epoch(), "another replica of group " + lease.group()
+                + " took over (epoch " + newer + " after " + lease.epoch() + "): the marker of "
+                + key.substring(key.lastIndexOf(':') + 1) + " was not written");
     }
 
     /** Like {@link #put}, over a marker Salesforce refused whatever the order, atomically inside Redis. */
