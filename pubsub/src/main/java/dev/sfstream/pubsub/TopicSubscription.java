@@ -69,6 +69,7 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
     private boolean parked;
     private boolean everOpened;
     private boolean streamConfirmed;
+    private boolean accepted;
     private String recovering;
     private int generation;
     private int pending;
@@ -183,11 +184,7 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
         call = managed == null
                 ? StreamCalls.subscribe(session.stub(tokenUsed), channel, start, credit, gen, this, session.lane)
                 : StreamCalls.managedSubscribe(session.stub(tokenUsed), managed, credit, gen, this, session.lane);
-        if (managed != null) {
-            session.transport.managedCommits.activate(channel.value(), this);
-            sendCommit(commits.takeResend());
-            sendCommit(session.transport.managedCommits.takeWaiting(channel.value()));
-        }
+        accepted = false;
         session.schedule(CONFIRM_AFTER, () -> {
             if (gen == generation && call != null) {
                 confirm();
@@ -232,6 +229,14 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
         if (recovering != null) {
             recovering = null;
             session.updateState(null);
+        }
+        if (commits != null && !accepted) {
+            // Salesforce took this stream (it refuses a second one of the same subscription at once): from now on
+            // commits of the channel, this client's and any left waiting, go over it.
+            accepted = true;
+            session.transport.managedCommits.activate(channel.value(), this);
+            sendCommit(commits.takeResend());
+            sendCommit(session.transport.managedCommits.takeWaiting(channel.value()));
         }
         if (b.commit() != null && commits != null) {
             commits.answered(b.commit());
@@ -281,10 +286,11 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
         }
         if (!b.latest().isEmpty()) {
             lastSeen = b.latest();
-            if (commits != null && b.events().isEmpty() && commits.caughtUp()) {
+            ReplayPosition latest = ReplayPosition.ofBytes(b.latest().toByteArray());
+            if (commits != null && b.events().isEmpty() && commits.caughtUp() && latest.replayId() != 0) {
                 // Everything handed out is committed: the keepalive's position moves the server's too, so that a
                 // quiet subscription does not restart from a replay ID past the retention window.
-                sendCommit(ReplayPosition.ofBytes(b.latest().toByteArray()));
+                sendCommit(latest);
             }
         }
     }
@@ -327,9 +333,7 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
         call = null;
         generation++;
         waiting.clear(); // not handed out: the next stream starts before them
-        if (commits != null) {
-            commits.streamEnded();
-        }
+        managedStreamEnded();
         if (error == null) {
             LOG.debug("sfstream: the server ended the stream of {}; resuming", channel);
             if (!session.listener.hasRoom()) {
@@ -425,9 +429,15 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
         waiting.clear();
         if (c != null) {
             c.cancel(why);
-            if (commits != null) {
-                commits.streamEnded();
-            }
+            managedStreamEnded();
+        }
+    }
+
+    /** Commits made until the next stream is accepted wait for it. */
+    private void managedStreamEnded() {
+        if (commits != null) {
+            commits.streamEnded();
+            session.transport.managedCommits.deactivate(channel.value(), this);
         }
     }
 
@@ -450,9 +460,6 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
         stopped = true;
         recovering = null;
         abort(why);
-        if (managed != null) {
-            session.transport.managedCommits.deactivate(channel.value(), this);
-        }
     }
 
     /** The session ended: a subscription not yet confirmed fails, with {@code error} or as closed. */
