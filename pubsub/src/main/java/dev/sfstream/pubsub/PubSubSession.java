@@ -129,6 +129,13 @@ final class PubSubSession implements TransportSession {
             tokens.refused(used, "the Pub/Sub API refused the token: " + f.describe(), this::probe);
             return;
         }
+        Throwable tls = certificateRefused(error);
+        if (tls != null) {
+            fatal(new TransportException("the TLS certificate of the Pub/Sub API at " + transport.endpoint()
+                    + " was refused (" + tls.getMessage() + "); a private CA or the emulator's certificate goes to "
+                    + "PubSubTransport.builder().trustedCertificates(pem)", error));
+            return;
+        }
         if (f != null && f.errorCode().isEmpty() && (f.status() == Status.Code.UNAVAILABLE
                 || f.status() == Status.Code.DEADLINE_EXCEEDED)) {
             // No server answered (refused connection, TLS failure, timeout): retry until the open timeout.
@@ -153,6 +160,17 @@ final class PubSubSession implements TransportSession {
         for (TopicSubscription s : new ArrayList<>(subscriptions.values())) {
             s.start();
         }
+    }
+
+    /** The TLS error of a call refused for the server's certificate (a setting to fix, not a fault), or null. */
+    private static Throwable certificateRefused(Throwable error) {
+        Throwable found = null;
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof java.security.cert.CertificateException) {
+                found = t; // the deepest says most: "PKIX path building failed: ..."
+            }
+        }
+        return found;
     }
 
     @Override

@@ -229,6 +229,13 @@ public final class PubSubTransport implements Transport {
         }
     }
 
+    /** Whether the transport holds a channel it opened (for tests). */
+    boolean holdsChannel() {
+        synchronized (channelLock) {
+            return created != null;
+        }
+    }
+
     @Override
     public String toString() {
         return "PubSubTransport[" + endpoint + (external != null ? ", own channel" : ", " + security) + "]";
