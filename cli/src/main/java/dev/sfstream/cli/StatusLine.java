@@ -20,6 +20,8 @@ final class StatusLine implements ConnectionListener {
 
     private final PrintWriter err;
     private final boolean terminal;
+    private final String group;
+    private boolean standby;
     private volatile ConnectionState state = ConnectionState.NEW;
     private long lastTick = System.nanoTime();
     private long lastCount;
@@ -28,15 +30,31 @@ final class StatusLine implements ConnectionListener {
     private long lostAt;
 
     StatusLine(PrintWriter err, boolean terminal) {
+        this(err, terminal, null);
+    }
+
+    /** For a listen in an exclusive group (or {@code group} null): says when it waits and when it takes over. */
+    StatusLine(PrintWriter err, boolean terminal, String group) {
         this.err = err;
         this.terminal = terminal;
+        this.group = group;
     }
 
     @Override
     public void onStateChanged(ConnectionState s, String reason) {
         state = s;
         synchronized (this) {
-            if (s == ConnectionState.RECONNECTING && lostAt == 0) {
+            if (s == ConnectionState.STANDBY) {
+                standby = true;
+                lostAt = 0;
+                say("sfstream: waiting as a standby of group " + group + " (" + reason + "); this listen takes over "
+                        + "when the active one stops");
+                drawState();
+            } else if (standby && s == ConnectionState.CONNECTED) {
+                standby = false;
+                say("sfstream: took over group " + group + ": printing events");
+                drawState();
+            } else if (s == ConnectionState.RECONNECTING && lostAt == 0) {
                 lostAt = System.nanoTime();
                 say("sfstream: connection lost (" + reason + "); reconnecting");
             } else if (s == ConnectionState.CONNECTED && lostAt != 0) {
@@ -74,6 +92,16 @@ final class StatusLine implements ConnectionListener {
             err.print(shown);
         }
         err.flush();
+    }
+
+    /** Redraws the status line at once with the new state (a standby's or a takeover's), in a terminal. */
+    private void drawState() {
+        if (terminal && shown != null) {
+            shown = String.format(Locale.ROOT, "%-12s", state.name().toLowerCase(Locale.ROOT))
+                    + shown.substring(Math.min(shown.length(), 12));
+            err.print(CLEAR + shown);
+            err.flush();
+        }
     }
 
     /** Updates the counters, at most once a second. */
