@@ -31,7 +31,8 @@ final class EmulatorCommand implements Callable<Integer> {
     String advertisedUrl;
 
     @Option(names = "--pubsub-port", paramLabel = "N", defaultValue = "7443", description = "Port of the Pub/Sub API "
-            + "(gRPC, TLS with a self-signed certificate; 0 for any free one) [default: ${DEFAULT-VALUE}].")
+            + "(gRPC, TLS with a self-signed certificate; 0 for any free one) [default: ${DEFAULT-VALUE}, or a free "
+            + "one with --port 0].")
     int pubSubPort;
 
     @Option(names = "--config", paramLabel = "FILE", description = "JSON configuration: users, connected apps, "

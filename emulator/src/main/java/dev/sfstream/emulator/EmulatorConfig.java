@@ -80,7 +80,8 @@ public final class EmulatorConfig {
 
     /**
      * A builder from command-line options, as {@link #fromOptions(Path, Integer, String, Path, String)}, with the
-     * Pub/Sub API's port ({@code null}: the configuration's, else {@value #DEFAULT_PUBSUB_PORT}; 0 for a free one).
+     * Pub/Sub API's port ({@code null}: the configuration's, else {@value #DEFAULT_PUBSUB_PORT}, or a free one when
+     * {@code port} is 0; 0 for a free one).
      */
     public static Emulator.Builder fromOptions(Path config, Integer port, String host, Path data,
             String advertisedUrl, Integer pubSubPort) {
@@ -91,6 +92,8 @@ public final class EmulatorConfig {
         }
         if (pubSubPort != null) {
             pubSub = pubSub.port(pubSubPort);
+        } else if (port != null && port == 0 && pubSub.port() == DEFAULT_PUBSUB_PORT) {
+            pubSub = pubSub.port(0); // "any free port" for the emulator means for both of its servers
         }
         builder.pubSub(pubSub);
         if (port != null) {

@@ -60,6 +60,14 @@ class PubSubTlsTest {
     }
 
     @Test
+    void anyFreePortFromTheCommandLineMeansAnyFreePortForThePubSubApiToo() {
+        try (Emulator emulator = EmulatorConfig.fromOptions(null, 0, null, null, null, null).build().start()) {
+            assertThat(emulator.pubSubEndpoint()).doesNotEndWith(":7443");
+        }
+        assertThat(EmulatorConfig.DEFAULT_PUBSUB_PORT).isEqualTo(7443);
+    }
+
+    @Test
     void thePubSubApiCanBeTurnedOff() {
         try (Emulator emulator = FastOrg.fast().pubSub(PubSubSettings.defaults().enabled(false)).build().start()) {
             assertThat(emulator.pubSubEndpoint()).isEmpty();
