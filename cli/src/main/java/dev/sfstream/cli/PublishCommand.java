@@ -31,11 +31,16 @@ final class PublishCommand implements Callable<Integer> {
             description = "The event's fields as a JSON object, or the generic payload (any text).")
     String json;
     @Mixin Credentials credentials = new Credentials();
+    @Mixin TransportOptions transportOptions = new TransportOptions();
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         ChannelName name = ChannelName.of(channel);
+        dev.sfstream.transport.Transport transport = transportOptions.transport(credentials);
+        if (transport instanceof dev.sfstream.pubsub.PubSubTransport pubSub) {
+            return publishOverPubSub(pubSub, name);
+        }
         SalesforceRest rest = TopicCommand.rest(credentials, "64.0");
         switch (name.kind()) {
             case PLATFORM_EVENT -> {
@@ -60,6 +65,27 @@ final class PublishCommand implements Callable<Integer> {
                     + "or a generic channel (/u/...); " + channel + " changes only when records change");
         }
         return ExitCode.OK;
+    }
+
+    /** A platform event over the Pub/Sub API's PublishStream: the result names its replay ID, or why it was refused. */
+    private Integer publishOverPubSub(dev.sfstream.pubsub.PubSubTransport pubSub, ChannelName name) {
+        pubSub.checkChannel(name);
+        if (name.kind() != ChannelName.Kind.PLATFORM_EVENT) {
+            throw new IllegalArgumentException("publish over the Pub/Sub API takes a platform event channel "
+                    + "(/event/...__e), got " + channel);
+        }
+        try (dev.sfstream.pubsub.PubSubPublisher publisher = dev.sfstream.pubsub.PubSubPublisher.builder()
+                .authenticator(credentials.authenticator()).transport(pubSub).topic(name.base()).build()) {
+            dev.sfstream.pubsub.PublishResult result = dev.sfstream.internal.Futures.await(publisher.publish(
+                    parseObject(json)), java.time.Duration.ofSeconds(60), "publishing to " + name.base());
+            if (!result.isPublished()) {
+                throw new RestException(400, List.of(new RestException.Error("PUBLISH_REFUSED", result.error(),
+                        List.of())), "publish to " + name.base());
+            }
+            spec.commandLine().getOut().println("published at replay ID " + result.position().orElseThrow()
+                    .replayId());
+            return ExitCode.OK;
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -276,6 +276,40 @@ class CliProcessIT {
     }
 
     @Test
+    void listenAndPublishOverThePubSubApiFindTheEmulatorsEndpoint(@TempDir Path dir) throws Exception {
+        try (Emulator emulator = Emulator.builder().quiet(true).platformEvent("Order_Placed__e", "Order_Number__c")
+                .build().start()) {
+            Process listen = start(dir, "listen", "/event/Order_Placed__e", "--transport", "pubsub", "--emulator",
+                    emulator.url(), "--replay", "all", "--count", "2", "--store", "replay.json");
+            BlockingQueue<String> out = lines(listen);
+            Process publish = start(dir, "publish", "--transport", "pubsub", "/event/Order_Placed__e",
+                    "{\"Order_Number__c\":\"O-1\"}", "--emulator", emulator.url());
+            String published = finish(publish, 60);
+            assertThat(publish.exitValue()).as(Files.readString(dir.resolve("stderr.txt"))).isZero();
+            assertThat(published).startsWith("published at replay ID ");
+            emulator.publishEvent("Order_Placed__e", Map.of("Order_Number__c", "O-2"));
+            JsonNode first = Json.MAPPER.readTree(next(out, listen, dir));
+            JsonNode second = Json.MAPPER.readTree(next(out, listen, dir));
+            assertThat(first.path("data").path("payload").path("Order_Number__c").asText()).isEqualTo("O-1");
+            assertThat(second.path("data").path("payload").path("Order_Number__c").asText()).isEqualTo("O-2");
+            assertThat(listen.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(listen.exitValue()).isZero();
+            assertThat(Files.readString(dir.resolve("replay.json"))).contains("pubsub:");
+        }
+    }
+
+    @Test
+    void aPushTopicOverThePubSubApiIsRefusedWithWhereItLives(@TempDir Path dir) throws Exception {
+        try (Emulator emulator = leadsWithTwoEvents()) {
+            Process p = start(dir, "listen", "/topic/Leads", "--transport", "pubsub", "--emulator", emulator.url());
+            finish(p, 60);
+            String err = Files.readString(dir.resolve("stderr.txt"));
+            assertThat(p.exitValue()).as(err).isEqualTo(2);
+            assertThat(err).contains("Streaming API");
+        }
+    }
+
+    @Test
     void emulatorWithAConfigurationServesItsUsersWithoutPrintingTheirPasswords(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("emulator.json"), """
                 {"users": [{"username": "ci@acme.test", "password": "ci-pass-8812"}],

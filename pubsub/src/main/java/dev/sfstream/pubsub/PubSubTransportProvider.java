@@ -29,6 +29,9 @@ public final class PubSubTransportProvider implements TransportProvider {
      */
     @Override
     public Transport transport(java.util.Map<String, String> settings) {
+        if (settings.isEmpty()) {
+            return transport(); // the one default transport, whose channel its clients share
+        }
         PubSubTransport.Builder b = PubSubTransport.builder();
         settings.forEach((key, value) -> {
             switch (key) {

@@ -99,6 +99,7 @@ public final class Faults {
         status.put("retention", org.hub().retention());
         status.put("deliveries", org.hub().deliveries());
         status.put("pubSubEndpoint", pubSub.endpoint());
+        status.put("pubSubTls", !pubSub.plaintext());
         status.put("pubSubStreams", pubSub.streams());
         status.put("time", org.clock().instant().toString());
         Runtime runtime = Runtime.getRuntime();
