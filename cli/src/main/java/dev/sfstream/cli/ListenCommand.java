@@ -74,6 +74,9 @@ final class ListenCommand implements Callable<Integer> {
     @Mixin
     Credentials credentials = new Credentials();
 
+    @Mixin
+    TransportOptions transportOptions = new TransportOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -99,6 +102,7 @@ final class ListenCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ReplayStore replayStore = store == null ? ReplayStore.inMemory() : ReplayStore.open(store);
         StreamingClient.Builder builder = StreamingClient.builder()
+                .transport(transportOptions.transport(credentials))
                 .authenticator(credentials.authenticator())
                 .apiVersion(apiVersion)
                 .replayStore(replayStore);
