@@ -71,6 +71,13 @@ final class PubSubErrors {
         }
     }
 
+    /** Why a response was refused for its size, and the setting that changes it. */
+    static String tooLarge(String channel, Failure f, int maxInboundMessageSize) {
+        return "a response on " + channel + " was larger than the transport accepts (maxInboundMessageSize "
+                + maxInboundMessageSize + " bytes): " + f.describe() + "; raise it with PubSubTransport.builder()"
+                + ".maxInboundMessageSize(...)";
+    }
+
     /** Reads an error a call ended with (a {@code StatusRuntimeException} or any other throwable). */
     static Failure classify(Throwable error) {
         Status status = Status.fromThrowable(error);

@@ -122,12 +122,23 @@ final class PublishPipeline {
     }
 
     private void pump() {
+        try {
+            pumpOnce();
+        } catch (RuntimeException e) {
+            // Never out of the lane unanswered: whatever waits learns what went wrong.
+            failAll(e instanceof StreamingException se ? se : new TransportException("publishing to " + topic
+                    + " failed: " + e, e));
+        }
+    }
+
+    private void pumpOnce() {
         if (closed || waiting) {
             return;
         }
         if (channel == null) {
             try {
                 token = authenticator.token(); // on a worker: the lane is ours, never a gRPC thread
+                Tokens.tenantId(token);
             } catch (StreamingException e) {
                 failAll(e);
                 return;
@@ -354,6 +365,7 @@ final class PublishPipeline {
         Shared.workers().execute(() -> {
             try {
                 AccessToken renewed = authenticator.renew(used);
+                Tokens.tenantId(renewed);
                 lane.execute(() -> {
                     renewing = false;
                     waiting = false;

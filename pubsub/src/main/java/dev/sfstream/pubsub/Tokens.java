@@ -121,6 +121,7 @@ final class Tokens {
         Shared.workers().execute(() -> {
             try {
                 AccessToken renewed = session.context.authenticator().renew(stale);
+                tenantId(renewed);
                 session.lane.execute(() -> renewed(renewed));
             } catch (AuthenticationException e) {
                 session.lane.execute(() -> {

@@ -111,10 +111,16 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
         if (stopped || !session.isOpen()) {
             return;
         }
-        if (!topicChecked) {
-            checkTopic();
-        } else {
-            open();
+        try {
+            if (!topicChecked) {
+                checkTopic();
+            } else {
+                open();
+            }
+        } catch (RuntimeException e) {
+            // Never out of the lane unanswered: a subscription that cannot start says why.
+            lose(e instanceof StreamingException se ? se : new SubscriptionException(channel.value(), "cannot "
+                    + "subscribe to " + channel + ": " + e, e));
         }
     }
 
@@ -158,12 +164,9 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
         if (managed == null) {
             try {
                 start = session.listener.replayStart(channel);
-            } catch (StreamingException e) {
-                lose(e);
-                return;
             } catch (RuntimeException e) {
-                lose(new SubscriptionException(channel.value(), "cannot subscribe to " + channel + ": deciding where "
-                        + "it starts failed: " + e, e));
+                lose(e instanceof StreamingException se ? se : new SubscriptionException(channel.value(), "cannot "
+                        + "subscribe to " + channel + ": deciding where it starts failed: " + e, e));
                 return;
             }
             if (everOpened) {
@@ -378,10 +381,8 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
                 retry(what);
                 break;
             case TOO_LARGE:
-                lose(new SubscriptionException(channel.value(), "a response on " + channel + " was larger than the "
-                        + "transport accepts (maxInboundMessageSize " + session.transport.maxInboundMessageSize()
-                        + " bytes): " + f.describe() + "; raise it with PubSubTransport.builder()"
-                        + ".maxInboundMessageSize(...)", error));
+                lose(new SubscriptionException(channel.value(), PubSubErrors.tooLarge(channel.value(), f,
+                        session.transport.maxInboundMessageSize()), error));
                 break;
             default:
                 lose(new SubscriptionException(channel.value(), "Salesforce refused the subscription to " + what,
