@@ -68,9 +68,10 @@ public class SfstreamAutoConfiguration {
             ObjectProvider<StreamingClientCustomizer> clientCustomizers,
             ObjectProvider<StreamingServiceCustomizer> serviceCustomizers,
             ObjectProvider<StreamingObserver> observers, ObjectProvider<ConnectionListener> connectionListeners,
-            ObjectProvider<HandlerFailureListener> failureListeners) {
+            ObjectProvider<HandlerFailureListener> failureListeners,
+            ObjectProvider<TransportSettings> transportSettings) {
         return new StreamingServiceLifecycle(properties, authenticator, replayStore, handlerBeans, clientCustomizers,
-                serviceCustomizers, observers, connectionListeners, failureListeners);
+                serviceCustomizers, observers, connectionListeners, failureListeners, transportSettings);
     }
 
     /** Masks sfstream's secrets in the Actuator endpoints that can show property values. */

@@ -4,12 +4,14 @@ import dev.sfstream.auth.Authenticator;
 import dev.sfstream.auth.PasswordAuthenticator;
 import dev.sfstream.emulator.Emulator;
 import dev.sfstream.emulator.PubSubSettings;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
@@ -40,11 +42,21 @@ public class SfstreamEmulatorAutoConfiguration {
         if (settings.getDataFile() != null) {
             builder.dataFile(settings.getDataFile());
         }
+        settings.getPlatformEvents().forEach((name, fields) -> builder.platformEvent(name,
+                fields.toArray(String[]::new)));
         Emulator emulator = builder.build().start();
         LOG.info("sfstream: the emulator (a local Salesforce org) listens on {}; the client logs in there as {}{}",
                 emulator.url(), Emulator.DEFAULT_USERNAME,
                 settings.getDataFile() != null ? ", records kept in " + settings.getDataFile() : "");
         return emulator;
+    }
+
+    /** With {@code sfstream.transport=pubsub}, the Pub/Sub transport connects to the emulator's Pub/Sub API. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(name = "sfstream.transport", havingValue = "pubsub")
+    public TransportSettings sfstreamEmulatorTransportSettings(Emulator emulator) {
+        return new TransportSettings(Map.of("endpoint", emulator.pubSubEndpoint(), "tls", "trust-any"));
     }
 
     /** Logs in to the emulator as its default user, through its default connected app. */

@@ -10,8 +10,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * The {@code sfstream} health contributor ({@code /actuator/health/sfstream}):
  *
  * <ul>
- *   <li>UP while the service runs and its client is connected, or recovering from a fault (reconnecting, renewing
- *       its token: faults heal, and a client that cannot heal gives up within {@code sfstream.connection-timeout});</li>
+ *   <li>UP while the service runs and its client is connected, or recovering from a fault (reconnecting,
+ *       renewing its token: faults heal, and a client that cannot heal gives up within
+ *       {@code sfstream.connection-timeout});</li>
  *   <li>DOWN once the client gave up, with the error's message as {@code error} (never a secret), and while a
  *       channel is stopped after a handler failure (error policy STOP), as {@code stoppedChannels};</li>
  *   <li>OUT_OF_SERVICE once stopped, UNKNOWN before the first start or without handler beans.</li>

@@ -7,6 +7,9 @@ import dev.sfstream.service.ErrorPolicy;
 import dev.sfstream.transport.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -88,6 +91,12 @@ public class SfstreamProperties implements Validator {
      */
     private String transport = "bayeux";
 
+    /**
+     * Settings of the transport, as text. For pubsub: endpoint (host:port; api.pubsub.salesforce.com:7443 unless set)
+     * and tls (verify, or plaintext or trust-any for a loopback endpoint such as the emulator's).
+     */
+    private final Map<String, String> transportSettings = new LinkedHashMap<>();
+
     /** How many received events may wait for the handlers before the client stops fetching. */
     private int queueCapacity = 1000;
 
@@ -137,6 +146,13 @@ public class SfstreamProperties implements Validator {
         /** File the emulator keeps its records in across restarts; none keeps them in memory. */
         private Path dataFile;
 
+        /**
+         * Platform events the org defines, with their custom fields, as Order_Placed__e=Order_Number__c,Amount__c.
+         * Needed for the Pub/Sub API, which knows only defined events; over the Streaming API any event may be
+         * published undeclared.
+         */
+        private final Map<String, List<String>> platformEvents = new LinkedHashMap<>();
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -160,6 +176,10 @@ public class SfstreamProperties implements Validator {
         public void setDataFile(Path dataFile) {
             this.dataFile = dataFile;
         }
+
+        public Map<String, List<String>> getPlatformEvents() {
+            return platformEvents;
+        }
     }
 
     @Override
@@ -173,7 +193,13 @@ public class SfstreamProperties implements Validator {
         SfstreamProperties p = (SfstreamProperties) target;
         check(errors, "loginUrl", () -> LoginHost.of(p.loginUrl));
         check(errors, "apiVersion", () -> Checks.streamingApiVersion(p.apiVersion));
-        check(errors, "transport", () -> Transport.named(p.transport));
+        try {
+            Transport.named(p.transport);
+            p.transportSettings.forEach((key, value) -> check(errors, "transportSettings[" + key + "]",
+                    () -> Transport.named(p.transport, Map.of(key, value))));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            errors.rejectValue("transport", "invalid", String.valueOf(e.getMessage()));
+        }
         if (p.replayStore == null || p.replayStore.isBlank()) {
             errors.rejectValue("replayStore", "required", "must be set: a path, file:..., redis://... or memory:");
         }
@@ -360,6 +386,10 @@ public class SfstreamProperties implements Validator {
 
     public void setTransport(String transport) {
         this.transport = transport;
+    }
+
+    public Map<String, String> getTransportSettings() {
+        return transportSettings;
     }
 
     public int getQueueCapacity() {

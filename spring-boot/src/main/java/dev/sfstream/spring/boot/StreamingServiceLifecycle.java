@@ -58,6 +58,7 @@ public class StreamingServiceLifecycle implements SmartLifecycle, SmartInitializ
     private final ObjectProvider<StreamingObserver> observers;
     private final ObjectProvider<ConnectionListener> connectionListeners;
     private final ObjectProvider<HandlerFailureListener> failureListeners;
+    private final ObjectProvider<TransportSettings> transportSettings;
     private final Object lock = new Object();
     private Run prepared;
     private Run current;
@@ -73,7 +74,8 @@ public class StreamingServiceLifecycle implements SmartLifecycle, SmartInitializ
             ObjectProvider<StreamingClientCustomizer> clientCustomizers,
             ObjectProvider<StreamingServiceCustomizer> serviceCustomizers,
             ObjectProvider<StreamingObserver> observers, ObjectProvider<ConnectionListener> connectionListeners,
-            ObjectProvider<HandlerFailureListener> failureListeners) {
+            ObjectProvider<HandlerFailureListener> failureListeners,
+            ObjectProvider<TransportSettings> transportSettings) {
         this.properties = properties;
         this.authenticator = authenticator;
         this.replayStore = replayStore;
@@ -83,6 +85,7 @@ public class StreamingServiceLifecycle implements SmartLifecycle, SmartInitializ
         this.observers = observers;
         this.connectionListeners = connectionListeners;
         this.failureListeners = failureListeners;
+        this.transportSettings = transportSettings;
     }
 
     /** Checks the handler methods and builds the client as soon as every bean exists, before anything starts. */
@@ -257,7 +260,10 @@ public class StreamingServiceLifecycle implements SmartLifecycle, SmartInitializ
                     .errorPolicy(properties.getErrorPolicy())
                     .onFailure(this::failed);
             if (!"bayeux".equalsIgnoreCase(properties.getTransport().trim())) {
-                StreamingClient pubSub = client(Transport.named(properties.getTransport()), observer, status);
+                TransportSettings settings = transportSettings.getIfAvailable(
+                        () -> new TransportSettings(properties.getTransportSettings()));
+                StreamingClient pubSub = client(Transport.named(properties.getTransport(), settings.values()),
+                        observer, status);
                 clients.add(pubSub);
                 builder.pubSubClient(pubSub);
             }

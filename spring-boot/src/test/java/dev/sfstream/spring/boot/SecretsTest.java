@@ -17,7 +17,8 @@ class SecretsTest {
     void aReplayStoreLocationLosesItsPassword() {
         assertThat(StoreLocation.redact("redis://app:s3cret@redis.internal:6379/0?retryFor=60s"))
                 .isEqualTo("redis://app:***@redis.internal:6379/0?retryFor=60s");
-        assertThat(StoreLocation.redact("rediss://:s3cret@redis.internal:6380")).isEqualTo("rediss://:***@redis.internal:6380");
+        assertThat(StoreLocation.redact("rediss://:s3cret@redis.internal:6380"))
+                .isEqualTo("rediss://:***@redis.internal:6380");
         assertThat(StoreLocation.redact("redis://redis.internal:6379")).isEqualTo("redis://redis.internal:6379");
         assertThat(StoreLocation.redact("file:replay.json")).isEqualTo("file:replay.json");
         assertThat(shown("sfstream.replay-store", "redis://:s3cret@host:6379")).isEqualTo("redis://:***@host:6379");

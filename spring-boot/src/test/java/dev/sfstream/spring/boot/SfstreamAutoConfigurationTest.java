@@ -77,7 +77,8 @@ class SfstreamAutoConfigurationTest {
         runner.withPropertyValues("sfstream.client-id=app", "sfstream.client-secret=s")
                 .run(ctx -> assertThat(ctx).getBean(Authenticator.class)
                         .isInstanceOf(ClientCredentialsAuthenticator.class));
-        runner.withPropertyValues("sfstream.access-token=00Dxx!AQ", "sfstream.instance-url=https://acme.my.salesforce.com")
+        runner.withPropertyValues("sfstream.access-token=00Dxx!AQ",
+                "sfstream.instance-url=https://acme.my.salesforce.com")
                 .run(ctx -> assertThat(ctx).getBean(Authenticator.class)
                         .isInstanceOf(StaticTokenAuthenticator.class));
         runner.withPropertyValues("sfstream.target-org=dev")
@@ -182,9 +183,10 @@ class SfstreamAutoConfigurationTest {
         StreamingServiceLifecycle myLifecycle(SfstreamProperties properties, Authenticator authenticator,
                 ReplayStore store, HandlerBeans handlers, ObjectProvider<StreamingClientCustomizer> clients,
                 ObjectProvider<StreamingServiceCustomizer> services, ObjectProvider<StreamingObserver> observers,
-                ObjectProvider<ConnectionListener> listeners, ObjectProvider<HandlerFailureListener> failures) {
+                ObjectProvider<ConnectionListener> listeners, ObjectProvider<HandlerFailureListener> failures,
+                ObjectProvider<TransportSettings> transportSettings) {
             return new StreamingServiceLifecycle(properties, authenticator, store, handlers, clients, services,
-                    observers, listeners, failures);
+                    observers, listeners, failures, transportSettings);
         }
     }
 

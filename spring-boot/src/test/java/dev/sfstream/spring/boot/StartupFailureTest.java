@@ -40,15 +40,18 @@ class StartupFailureTest {
         "sfstream.login-url=ftp://login.example.com       | sfstream.login-url        | ftp://login.example.com",
         "sfstream.login-url=http://login.example.com      | sfstream.login-url        | http",
         "sfstream.transport=carrier-pigeon                | sfstream.transport        | no transport named",
+        "sfstream.transport=pubsub;sfstream.transport-settings.tls=maybe | sfstream.transportSettings[tls] | tls must be",
         "sfstream.emulator.port=70000                     | sfstream.emulator.port    | port number",
         "sfstream.replay-store=redis://:hunter2@127.0.0.1:1/0 | sfstream.replay-store | redis://:***@127.0.0.1:1/0",
         "sfstream.replay-store=ftp://host/x               | sfstream.replay-store     | ftp://host/x",
     })
-    void aBadValueFailsTheStartNamingTheProperty(String setting, String property, String reason,
+    void aBadValueFailsTheStartNamingTheProperty(String settings, String property, String reason,
             CapturedOutput output) {
-        assertThatThrownBy(() -> new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
-                .run("--sfstream.client-id=app", "--sfstream.client-secret=" + SECRET,
-                        "--sfstream.username=u@acme.test", "--sfstream.password=" + SECRET, "--" + setting))
+        String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("--sfstream.client-id=app",
+                "--sfstream.client-secret=" + SECRET, "--sfstream.username=u@acme.test",
+                "--sfstream.password=" + SECRET), java.util.Arrays.stream(settings.split(";")).map(s -> "--" + s))
+                .toArray(String[]::new);
+        assertThatThrownBy(() -> new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).run(args))
                 .isInstanceOf(RuntimeException.class);
         assertThat(output.getAll()).contains("APPLICATION FAILED TO START").contains(property).contains(reason)
                 .doesNotContain(SECRET).doesNotContain("hunter2");
