@@ -4,9 +4,11 @@ import dev.sfstream.StreamingClient;
 import dev.sfstream.StreamingEvent;
 import dev.sfstream.auth.PasswordAuthenticator;
 import dev.sfstream.emulator.Emulator;
+import dev.sfstream.pubsub.PubSubTransport;
 import dev.sfstream.replay.FileReplayStore;
 import dev.sfstream.replay.ReplayFrom;
 import dev.sfstream.replay.ReplayStore;
+import dev.sfstream.transport.Transport;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +19,8 @@ import java.util.Optional;
 /**
  * The consumer the crash test kills with {@code kill -9}: it appends the sequence number and replay ID of every
  * event it handles to a file, then asks for the next event (which commits the previous one). Run in a child JVM:
- * {@code CrashConsumer <emulator URL> <store location> <output file> <namespace>}.
+ * {@code CrashConsumer <emulator URL> <store location> <output file> <namespace> [<Pub/Sub endpoint>]}: with an
+ * endpoint (plaintext, the emulator's), the client takes the Pub/Sub API instead of the Streaming API.
  */
 public final class CrashConsumer {
     private CrashConsumer() {
@@ -28,6 +31,8 @@ public final class CrashConsumer {
         String location = args[1];
         Path output = Path.of(args[2]);
         String namespace = args[3];
+        Transport transport = args.length > 4 ? PubSubTransport.builder().endpoint(args[4]).plaintext().build()
+                : Transport.bayeux();
         ReplayStore store = location.startsWith("redis") ? ReplayStore.open(location)
                 : FileReplayStore.builder(Path.of(location)).commitInterval(Duration.ofMillis(50)).build();
         StreamingClient client = StreamingClient.builder()
@@ -35,7 +40,7 @@ public final class CrashConsumer {
                         .consumerKey(Emulator.DEFAULT_CLIENT_ID).consumerSecret(Emulator.DEFAULT_CLIENT_SECRET)
                         .username(Emulator.DEFAULT_USERNAME).password(Emulator.DEFAULT_PASSWORD).build())
                 .replayStore(store).replayNamespace(namespace).replayFrom(ReplayFrom.ALL_EVENTS)
-                .queueCapacity(100).handshakeMinInterval(Duration.ofMillis(100)).build();
+                .queueCapacity(100).handshakeMinInterval(Duration.ofMillis(100)).transport(transport).build();
         client.open();
         client.subscribe("/event/Crash__e");
         try (OutputStream out = new FileOutputStream(output.toFile(), true)) {
