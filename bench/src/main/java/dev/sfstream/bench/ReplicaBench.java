@@ -91,7 +91,7 @@ public final class ReplicaBench {
             StoreCommits.grouped(store, Duration.ofMillis(500)); // warm-up
             jdbc = new double[] {StoreCommits.grouped(store, length), StoreCommits.eachFlushed(store, 2000)};
         }
-        System.out.printf("    %-12s %,16s %,16s%n", "store", "grouped/s", "each flushed/s");
+        System.out.printf("    %-12s %16s %16s%n", "store", "grouped/s", "each flushed/s");
         System.out.printf("    %-12s %,16.0f %,16.0f%n", "file", file[0], file[1]);
         System.out.printf("    %-12s %,16.0f %,16.0f%n", "Redis", redis[0], redis[1]);
         System.out.printf("    %-12s %,16.0f %,16.0f%n", "PostgreSQL", jdbc[0], jdbc[1]);
