@@ -12,10 +12,12 @@ import dev.sfstream.service.HandlerFailure;
 import dev.sfstream.service.StreamingService;
 import dev.sfstream.transport.Transport;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -66,7 +68,7 @@ public class StreamingServiceLifecycle implements SmartLifecycle, SmartInitializ
     private volatile boolean running;
 
     /** One start's clients, service and what they observed. */
-    private record Run(StreamingService service, List<StreamingClient> clients, ClientStatus status) {
+    private record Run(StreamingService service, List<StreamingClient> clients, List<ClientStatus> statuses) {
     }
 
     public StreamingServiceLifecycle(SfstreamProperties properties, Authenticator authenticator,
@@ -229,30 +231,51 @@ public class StreamingServiceLifecycle implements SmartLifecycle, SmartInitializ
         return waiting;
     }
 
-    /** Where the service stands: for the health contributor and status pages. */
+    /**
+     * Where the service stands: for the health contributor and status pages. With two clients (the Pub/Sub
+     * transport), the state is the less healthy one's, and the failure either's.
+     */
     public SfstreamStatus status() {
         Run run = last;
         if (run == null) {
             return new SfstreamStatus(false, ConnectionState.NEW, handlerBeans.beans().isEmpty() ? "no handler beans"
                     : "not started", Optional.empty(), List.of(), List.of(), Map.of());
         }
-        StreamingException fatal = run.status().fatalError();
+        ClientStatus shown = run.statuses().get(0);
+        StreamingException fatal = null;
+        Map<String, Instant> lastEvents = new TreeMap<>();
+        for (ClientStatus s : run.statuses()) {
+            if (rank(s.state()) < rank(shown.state())) {
+                shown = s;
+            }
+            if (fatal == null) {
+                fatal = s.fatalError();
+            }
+            lastEvents.putAll(s.lastEvents());
+        }
         StreamingService service = run.service();
-        return new SfstreamStatus(running, run.status().state(), run.status().reason(),
+        return new SfstreamStatus(running, shown.state(), shown.reason(),
                 Optional.ofNullable(fatal).map(Throwable::getMessage), new ArrayList<>(service.channels()),
-                new ArrayList<>(service.stoppedChannels()), run.status().lastEvents());
+                new ArrayList<>(service.stoppedChannels()), lastEvents);
+    }
+
+    /** How healthy a state is, the least first; a state this module does not know counts as connected. */
+    private static int rank(ConnectionState state) {
+        return switch (state.name()) {
+            case "CLOSED" -> 0;
+            case "RECONNECTING" -> 1;
+            case "CONNECTING" -> 2;
+            case "NEW" -> 3;
+            default -> 4;
+        };
     }
 
     /** Builds the clients (not connected) and the service, checking every handler method. */
     private Run prepare() {
-        ClientStatus status = new ClientStatus(Clock.systemUTC());
-        List<StreamingObserver> all = new ArrayList<>();
-        all.add(status);
-        observers.orderedStream().forEach(all::add);
-        StreamingObserver observer = new Observers(all);
+        List<ClientStatus> statuses = new ArrayList<>();
         List<StreamingClient> clients = new ArrayList<>();
         try {
-            StreamingClient client = client(Transport.bayeux(), observer, status);
+            StreamingClient client = client(Transport.bayeux(), statuses);
             clients.add(client);
             StreamingService.Builder builder = StreamingService.builder().client(client)
                     .concurrency(properties.getConcurrency())
@@ -263,7 +286,7 @@ public class StreamingServiceLifecycle implements SmartLifecycle, SmartInitializ
                 TransportSettings settings = transportSettings.getIfAvailable(
                         () -> new TransportSettings(properties.getTransportSettings()));
                 StreamingClient pubSub = client(Transport.named(properties.getTransport(), settings.values()),
-                        observer, status);
+                        statuses);
                 clients.add(pubSub);
                 builder.pubSubClient(pubSub);
             }
@@ -271,14 +294,21 @@ public class StreamingServiceLifecycle implements SmartLifecycle, SmartInitializ
                 builder.handler(h.bean(), h.type());
             }
             serviceCustomizers.orderedStream().forEach(c -> c.customize(builder));
-            return new Run(builder.build(), clients, status);
+            return new Run(builder.build(), clients, statuses);
         } catch (RuntimeException e) {
             clients.forEach(StreamingServiceLifecycle::closeQuietly);
             throw e;
         }
     }
 
-    private StreamingClient client(Transport transport, StreamingObserver observer, ClientStatus status) {
+    /** A client on a transport, told to a status of its own (added to {@code statuses}) and the observer beans. */
+    private StreamingClient client(Transport transport, List<ClientStatus> statuses) {
+        ClientStatus status = new ClientStatus(Clock.systemUTC());
+        statuses.add(status);
+        List<StreamingObserver> all = new ArrayList<>();
+        all.add(status);
+        observers.orderedStream().forEach(all::add);
+        StreamingObserver observer = new Observers(all);
         StreamingClient.Builder b = StreamingClient.builder()
                 .authenticator(authenticator)
                 .replayStore(replayStore)

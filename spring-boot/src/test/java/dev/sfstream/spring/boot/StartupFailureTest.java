@@ -40,7 +40,8 @@ class StartupFailureTest {
         "sfstream.login-url=ftp://login.example.com       | sfstream.login-url        | ftp://login.example.com",
         "sfstream.login-url=http://login.example.com      | sfstream.login-url        | http",
         "sfstream.transport=carrier-pigeon                | sfstream.transport        | no transport named",
-        "sfstream.transport=pubsub;sfstream.transport-settings.tls=maybe | sfstream.transportSettings[tls] | tls must be",
+        "sfstream.transport=pubsub;sfstream.transport-settings.tls=maybe"
+            + " | sfstream.transportSettings[tls] | tls must be",
         "sfstream.emulator.port=70000                     | sfstream.emulator.port    | port number",
         "sfstream.replay-store=redis://:hunter2@127.0.0.1:1/0 | sfstream.replay-store | redis://:***@127.0.0.1:1/0",
         "sfstream.replay-store=ftp://host/x               | sfstream.replay-store     | ftp://host/x",
