@@ -21,7 +21,9 @@ final class ClientStatus implements StreamingObserver, ConnectionListener {
     private final Map<String, Instant> lastEvents = new ConcurrentHashMap<>();
     private volatile ConnectionState state = ConnectionState.NEW;
     private volatile String reason = "not started";
-    private volatile StreamingException failure;
+    private volatile StreamingException lastError;
+    private volatile StreamingException gaveUpOn;
+    private volatile boolean closing;
 
     ClientStatus(Clock clock) {
         this.clock = clock;
@@ -29,15 +31,27 @@ final class ClientStatus implements StreamingObserver, ConnectionListener {
 
     @Override
     public void onStateChanged(ConnectionState state, String reason) {
+        if (state == ConnectionState.CLOSED && !closing) {
+            // Closed without being asked: the client gave up, on the error it reported last.
+            gaveUpOn = lastError;
+        }
         this.state = state;
         this.reason = reason;
     }
 
     @Override
     public void onError(StreamingException error) {
-        // A lost subscription is reported here too, while the client goes on; the last error before the client
-        // closed is the one it gave up on.
-        failure = error;
+        // A lost subscription is reported here too while the client goes on: only an error next to a close that
+        // nobody asked for counts, whichever the client reports first.
+        lastError = error;
+        if (state == ConnectionState.CLOSED && !closing) {
+            gaveUpOn = error;
+        }
+    }
+
+    /** The application is closing the client: the close that follows is no failure. */
+    void closing() {
+        closing = true;
     }
 
     @Override
@@ -53,9 +67,9 @@ final class ClientStatus implements StreamingObserver, ConnectionListener {
         return reason;
     }
 
-    /** The error the client gave up on, once it closed after one. */
+    /** The error the client gave up on, once it closed by itself after one. */
     StreamingException fatalError() {
-        return state == ConnectionState.CLOSED ? failure : null;
+        return gaveUpOn;
     }
 
     Map<String, Instant> lastEvents() {

@@ -42,7 +42,9 @@ public class SfstreamHealthIndicator implements HealthIndicator {
             health = Health.down().withDetail("error", status.failure().get());
         } else if (!status.stoppedChannels().isEmpty()) {
             health = Health.down().withDetail("stoppedChannels", status.stoppedChannels());
-        } else if (status.running() && status.state() != ConnectionState.CLOSED) {
+        } else if (status.running() && status.state() == ConnectionState.CLOSED) {
+            health = Health.down(); // closed by itself: the reason says why
+        } else if (status.running()) {
             health = Health.up();
         } else if (status.state() == ConnectionState.NEW) {
             health = Health.unknown();

@@ -144,6 +144,7 @@ public class StreamingServiceLifecycle implements SmartLifecycle, SmartInitializ
         if (run == null) {
             return;
         }
+        run.statuses().forEach(ClientStatus::closing);
         CountDownLatch closed = new CountDownLatch(1);
         Thread closer = new Thread(() -> {
             try {
@@ -342,6 +343,7 @@ public class StreamingServiceLifecycle implements SmartLifecycle, SmartInitializ
     }
 
     private static void closeQuietly(Run run) {
+        run.statuses().forEach(ClientStatus::closing);
         try {
             run.service().close();
         } catch (RuntimeException e) {
