@@ -62,12 +62,16 @@ public final class ReplicaBench {
         }
         System.out.printf("sfstream replica benchmark: %d cores, Java %s%n", Runtime.getRuntime()
                 .availableProcessors(), System.getProperty("java.version"));
+        int code = 0;
         try (PostgresServer pg = PostgresServer.start()) {
             commits(pg, length);
             transactional(pg);
             takeovers(pg, takeovers, ttl);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            code = 1;
         }
-        System.exit(0);
+        System.exit(code); // the children are killed, the server stopped; no thread may keep the JVM up
     }
 
     private static long parseMillis(String text) {
