@@ -5,7 +5,8 @@ package dev.sfstream.service;
  *
  * @param channel the channel
  * @param replayId the event's replay ID
- * @param handler the handler method, as {@code Class.method}
+ * @param handler the handler method, as {@code Class.method} (with a {@link HandlerInvoker}: every handler of the
+ *     channel, separated by commas)
  * @param attempts how many times it was tried
  * @param cause the last failure
  * @param policy what followed: the channel stopped, or the event was skipped

@@ -1,6 +1,7 @@
 package dev.sfstream.service;
 
 import dev.sfstream.ChannelName;
+import dev.sfstream.FencedException;
 import dev.sfstream.HoldEvent;
 import dev.sfstream.StreamingClient;
 import dev.sfstream.StreamingEvent;
@@ -47,7 +48,10 @@ import org.slf4j.LoggerFactory;
  *       ({@code retries}, 2 by default, with backoff); then the {@link ErrorPolicy} decides: {@code STOP} (the
  *       default) stops the channel with its marker before the failed event ({@link #restart} subscribes it again
  *       from there), {@code SKIP} commits and goes on. Both log an error and tell the {@code onFailure} callback: a
- *       failed event is never skipped silently.</li>
+ *       failed event is never skipped silently. A {@link FencedException} (another replica of the client's
+ *       exclusive group took over) is neither retried nor given to the policy: the replica stops at once.</li>
+ *   <li>With a {@link HandlerInvoker}, each attempt at an event runs every handler of its channel inside the
+ *       invoker (a transaction around them, say), and retries apply to the whole event.</li>
  *   <li>{@link #close()} stops fetching, lets running handlers finish within the client's close timeout, commits
  *       and disconnects (it closes the client).</li>
  * </ul>
@@ -64,6 +68,7 @@ public final class StreamingService implements AutoCloseable {
     private final Duration retryBackoff;
     private final ErrorPolicy errorPolicy;
     private final Consumer<HandlerFailure> onFailure;
+    private final HandlerInvoker invoker;
     private final Semaphore running;
     private final Set<String> stopped = ConcurrentHashMap.newKeySet();
     private final Map<String, Subscribed> subscribed = new ConcurrentHashMap<>();
@@ -81,6 +86,7 @@ public final class StreamingService implements AutoCloseable {
         this.retryBackoff = b.retryBackoff;
         this.errorPolicy = b.errorPolicy;
         this.onFailure = b.onFailure;
+        this.invoker = b.invoker;
         this.bindings = scan(b.handlers, client.apiVersion());
         this.running = new Semaphore(b.concurrency, true);
     }
@@ -222,7 +228,7 @@ public final class StreamingService implements AutoCloseable {
     }
 
     private void subscribe(String channel, Subscribed s) {
-        Consumer<StreamingEvent> listener = event -> handle(channel, s.handlers(), event);
+        Consumer<StreamingEvent> listener = event -> handle(channel, s, event);
         if (s.start() != null) {
             s.client().subscribe(channel, s.start(), listener);
         } else {
@@ -234,7 +240,7 @@ public final class StreamingService implements AutoCloseable {
      * Runs on the channel's listener lane: the handlers of one channel, in order, with retries and the policy. At
      * most {@code concurrency} channels run handlers at once; the lane itself runs them, with no second hand-off.
      */
-    private void handle(String channel, List<Binding> handlers, StreamingEvent event) {
+    private void handle(String channel, Subscribed s, StreamingEvent event) {
         if (stopped.contains(channel)) {
             throw new HoldEvent("channel " + channel + " is stopped");
         }
@@ -249,26 +255,42 @@ public final class StreamingService implements AutoCloseable {
             throw new HoldEvent("interrupted");
         }
         try {
-            for (Binding b : handlers) {
-                runWithRetries(channel, b, event);
+            if (invoker == null) {
+                for (Binding b : s.handlers()) {
+                    runWithRetries(channel, b.name(), event, () -> b.invoke(event));
+                }
+            } else {
+                String names = String.join(", ", s.handlers().stream().map(Binding::name).toList());
+                runWithRetries(channel, names, event, () -> invoker.invoke(s.client(), event, () -> {
+                    for (Binding b : s.handlers()) {
+                        b.invoke(event);
+                    }
+                }));
             }
         } finally {
             running.release();
         }
     }
 
-    private void runWithRetries(String channel, Binding b, StreamingEvent event) {
+    /** One attempt at an event: a handler, or every handler of the channel inside the invoker. */
+    private interface Attempt {
+        void run() throws Exception;
+    }
+
+    private void runWithRetries(String channel, String name, StreamingEvent event, Attempt attemptAt) {
         Throwable last = null;
         int attempts = retries + 1;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
-                b.invoke(event);
+                attemptAt.run();
                 return;
+            } catch (FencedException e) {
+                throw e; // another replica took over: nothing to retry; the client stops consuming at once
             } catch (Throwable e) {
                 // Every Throwable: a NoClassDefFoundError or StackOverflowError in a handler is a failed event like
                 // any other, retried and then given to the policy, never committed past silently.
                 last = e;
-                LOG.warn("sfstream: {} failed on {} #{} (attempt {} of {}): {}", b.name(), channel, event.replayId(),
+                LOG.warn("sfstream: {} failed on {} #{} (attempt {} of {}): {}", name, channel, event.replayId(),
                         attempt, attempts, e.toString());
                 if (attempt < attempts) {
                     try {
@@ -280,16 +302,16 @@ public final class StreamingService implements AutoCloseable {
                 }
             }
         }
-        HandlerFailure failure = new HandlerFailure(channel, event.replayId(), b.name(), attempts, last, errorPolicy);
+        HandlerFailure failure = new HandlerFailure(channel, event.replayId(), name, attempts, last, errorPolicy);
         if (errorPolicy == ErrorPolicy.SKIP) {
-            LOG.error("sfstream: {} failed on {} #{} after {} attempts; skipping it (policy SKIP)", b.name(), channel,
+            LOG.error("sfstream: {} failed on {} #{} after {} attempts; skipping it (policy SKIP)", name, channel,
                     event.replayId(), attempts, last);
             report(failure);
             return;
         }
         stopped.add(channel);
         LOG.error("sfstream: {} failed on {} #{} after {} attempts; stopping the channel (policy STOP): the next start "
-                + "delivers this event again", b.name(), channel, event.replayId(), attempts, last);
+                + "delivers this event again", name, channel, event.replayId(), attempts, last);
         report(failure);
         StreamingClient owner = subscribed.get(channel).client();
         Shared.workers().execute(() -> {
@@ -388,6 +410,7 @@ public final class StreamingService implements AutoCloseable {
         private Duration retryBackoff = Duration.ofSeconds(1);
         private ErrorPolicy errorPolicy = ErrorPolicy.STOP;
         private Consumer<HandlerFailure> onFailure = f -> { };
+        private HandlerInvoker invoker;
 
         private Builder() {
         }
@@ -464,6 +487,15 @@ public final class StreamingService implements AutoCloseable {
         /** Told about every handler failure that exhausted its retries. */
         public Builder onFailure(Consumer<HandlerFailure> onFailure) {
             this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
+            return this;
+        }
+
+        /**
+         * Runs around each attempt at an event's handlers: every handler of the event's channel is called inside
+         * it, and a failed attempt runs them all again. None by default (each handler is retried on its own).
+         */
+        public Builder invoker(HandlerInvoker invoker) {
+            this.invoker = Objects.requireNonNull(invoker, "invoker");
             return this;
         }
 
