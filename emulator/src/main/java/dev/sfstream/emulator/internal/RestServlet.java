@@ -45,7 +45,25 @@ final class RestServlet extends HttpServlet {
         try {
             route(request, response);
         } catch (DmlException e) {
+            discardBody(request);
             Json.errors(response, e.status(), e.errors());
+        }
+    }
+
+    /**
+     * Reads what is left of a refused request's body. Jetty closes a connection whose request body was not read by the
+     * time the response completed, and a client that already pooled it then fails its next request ("header parser
+     * received no bytes"); a body over the size limit is left unread, and its connection closed.
+     */
+    private static void discardBody(HttpServletRequest request) {
+        long length = request.getContentLengthLong();
+        if (length <= 0 || length > SizeLimits.REST_BODY_BYTES) {
+            return;
+        }
+        try {
+            request.getInputStream().readNBytes((int) length);
+        } catch (IOException | IllegalStateException e) {
+            // read already (as a reader), or the client went away: nothing to keep the connection for
         }
     }
 
