@@ -33,7 +33,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>The default org has one user, {@value #DEFAULT_USERNAME} with password {@value #DEFAULT_PASSWORD}, and one
  * connected app, {@value #DEFAULT_CLIENT_ID} with secret {@value #DEFAULT_CLIENT_SECRET}, which also runs the
- * client credentials flow as that user. It listens on 127.0.0.1 unless told otherwise.
+ * client credentials flow as that user. It listens on 127.0.0.1 unless told otherwise; web console: {@link #url()}.
  *
  * <p>Faults on demand ({@link #revokeTokens()}, {@link #dropSessions()}, {@link #busy(Duration)},
  * {@link #advanceClock(Duration)}) are also served over HTTP under {@code /emulator/}. Thread-safe.

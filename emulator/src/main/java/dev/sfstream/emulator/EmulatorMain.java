@@ -43,6 +43,7 @@ public final class EmulatorMain {
             return;
         }
         System.out.println("sfstream emulator listening on " + emulator.url());
+        System.out.println("  web console: " + emulator.url() + "/");
         System.out.println("  Pub/Sub API (gRPC" + (emulator.pubSub().plaintext() ? ", plaintext" : ", TLS, self-signed")
                 + "): " + emulator.pubSubEndpoint());
         emulator.advertisedUrl().ifPresent(url -> System.out.println("  instance URL handed out: " + url));

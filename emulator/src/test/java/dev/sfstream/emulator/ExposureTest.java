@@ -27,7 +27,8 @@ class ExposureTest {
     void warningNamesTheAddressTheOpenEndpointsAndTheDefaultCredentials() {
         String warning = Emulator.builder().host("0.0.0.0").build().exposureWarning().orElseThrow();
         assertThat(warning).startsWith("WARNING: the emulator listens on 0.0.0.0, beyond loopback")
-                .contains("/emulator/", "take no authentication", "refresh token for any user")
+                .contains("web console (at /)", "/emulator/", "take no authentication",
+                        "access or refresh token for any user")
                 .contains("user dev@sfstream.local / sfstream")
                 .contains("connected app sfstream-local / sfstream-local-secret")
                 .contains("client credentials flow logs in as dev@sfstream.local");

@@ -91,6 +91,12 @@ final class ChannelLog {
         return from >= to ? List.of() : new ArrayList<>(events.subList(from, to));
     }
 
+    /** Up to {@code max} of the newest retained events, oldest first. */
+    synchronized List<RetainedEvent> last(int max, Instant now) {
+        expire(now);
+        return new ArrayList<>(events.subList(Math.max(head, events.size() - max), events.size()));
+    }
+
     /** Whether {@code replayId} is the ID of an event still retained. */
     synchronized boolean isRetained(long replayId, Instant now) {
         expire(now);

@@ -19,12 +19,14 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Wires the emulator together: Jetty 12 with the CometD server on {@code /cometd/*}, OAuth on
- * {@code /services/oauth2/*}, REST on {@code /services/data/*}, the identity URL on {@code /id/*} and the fault
- * endpoints on {@code /emulator/*}. Salesforce's streaming behaviour is added around the stock CometD server the
- * CometD way, without touching its core: a security policy ({@link SalesforcePolicy}), an extension for incoming
- * meta messages ({@link SalesforceRequests}, with {@link SubscribeRules}), one for outgoing replies
- * ({@link SalesforceReplies}) and a session listener ({@link ClientSessions}). Beside it, on its own port, the Pub/Sub
- * API's gRPC server ({@link PubSubServer}) on the same org and event log.
+ * {@code /services/oauth2/*}, REST on {@code /services/data/*}, the identity URL on {@code /id/*}, the fault
+ * endpoints on {@code /emulator/*}, and the web console on {@code /} and {@code /console/*} ({@link ConsoleServlet})
+ * with its live feed on {@code /emulator/events} ({@link ConsoleFeed}). Salesforce's streaming behaviour is added
+ * around the stock CometD server the CometD way, without touching its core: a security policy
+ * ({@link SalesforcePolicy}), an extension for incoming meta messages ({@link SalesforceRequests}, with
+ * {@link SubscribeRules}), one for outgoing replies ({@link SalesforceReplies}) and a session listener
+ * ({@link ClientSessions}). Beside it, on its own port, the Pub/Sub API's gRPC server ({@link PubSubServer}) on the
+ * same org and event log.
  *
  * <p>Long polls are asynchronous: a waiting client holds no thread.
  */
@@ -34,6 +36,7 @@ public final class EmulatorServer {
     private final Server server;
     private final BayeuxServerImpl bayeux;
     private final PubSubServer pubSub;
+    private final ConsoleFeed console;
     private volatile String baseUrl;
 
     public EmulatorServer(Settings settings) {
@@ -89,6 +92,11 @@ public final class EmulatorServer {
         context.addServlet(new ServletHolder(new RestServlet(org)), "/services/data/*");
         context.addServlet(new ServletHolder(new IdentityServlet(org, oauth)), "/id/*");
         context.addServlet(new ServletHolder(new FaultServlet(faults)), "/emulator/*");
+        this.console = new ConsoleFeed(org, faults);
+        context.addServlet(new ServletHolder(console), "/emulator/events");
+        ServletHolder files = new ServletHolder(new ConsoleServlet());
+        context.addServlet(files, "");
+        context.addServlet(files, "/console/*");
         server.setHandler(context);
     }
 
@@ -113,6 +121,7 @@ public final class EmulatorServer {
 
     public void stop() throws Exception {
         try {
+            console.stop();
             pubSub.stop();
             server.stop();
         } finally {

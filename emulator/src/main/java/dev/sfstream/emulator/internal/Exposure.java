@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Whether an emulator is reachable from other machines, and the warning to print when it is. The fault endpoints
- * under {@code /emulator/} take no token (one of them issues a refresh token for any user), and the default
+ * Whether an emulator is reachable from other machines, and the warning to print when it is. The web console and the
+ * fault endpoints under {@code /emulator/} take no token (two of them issue tokens for any user), and the default
  * credentials are printed in the emulator's own README: on loopback only the machine's own users can reach them, on
  * any other address everyone who can reach that address can.
  */
@@ -40,8 +40,8 @@ public final class Exposure {
             return Optional.empty();
         }
         List<String> open = new ArrayList<>();
-        open.add("its fault endpoints under /emulator/ (revoke tokens, drop sessions, move the clock, issue a refresh "
-                + "token for any user) take no authentication");
+        open.add("its web console (at /) and its fault endpoints under /emulator/ (revoke tokens, drop sessions, move "
+                + "the clock, issue an access or refresh token for any user) take no authentication");
         if (!defaultLogins.isEmpty()) {
             open.add("it takes the well-known default credentials (" + String.join("; ", defaultLogins) + ")");
         }

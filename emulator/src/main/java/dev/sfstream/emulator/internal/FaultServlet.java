@@ -61,6 +61,9 @@ final class FaultServlet extends HttpServlet {
                 double seconds = number(request, "seconds");
                 faults.exhaustPubSub(Duration.ofMillis((long) (seconds * 1000)));
                 body.put("exhaustedSeconds", seconds);
+            } else if (path.equals("/access-token")) {
+                body.putAll(faults.issueAccessToken(request.getParameter("username"),
+                        request.getParameter("client_id")));
             } else if (path.equals("/refresh-token")) {
                 body.put("refresh_token", faults.issueRefreshToken(required(request, "username"),
                         required(request, "client_id")));

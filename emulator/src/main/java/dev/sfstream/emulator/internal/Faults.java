@@ -88,6 +88,28 @@ public final class Faults {
         return org.tokens().issue(userId, username, clientId, true).grant().refreshToken();
     }
 
+    /**
+     * Issues an access token, as a completed OAuth flow would: for the web console, which calls the REST API with it,
+     * and for {@code curl}. Without a username, for the org's first user; without a client ID, through the first
+     * connected app.
+     *
+     * @return {@code access_token}, {@code token_type}, {@code username} and {@code client_id}
+     */
+    public Map<String, Object> issueAccessToken(String username, String clientId) {
+        String name = username == null || username.isBlank() ? org.settings().users().get(0).username() : username;
+        String app = clientId == null || clientId.isBlank() ? org.settings().apps().get(0).clientId() : clientId;
+        String userId = org.userId(name).orElseThrow(() -> new IllegalArgumentException("no such user: " + name));
+        if (org.app(app).isEmpty()) {
+            throw new IllegalArgumentException("no such connected app: " + app);
+        }
+        Map<String, Object> token = new LinkedHashMap<>();
+        token.put("access_token", org.tokens().issue(userId, name, app, false).accessToken());
+        token.put("token_type", "Bearer");
+        token.put("username", name);
+        token.put("client_id", app);
+        return token;
+    }
+
     /** Clients, subscriptions, channels with their last replay ID, and the retained events' bytes. */
     public Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
