@@ -75,6 +75,8 @@ final class DemoCommand implements Callable<Integer> {
         Thread hook = null;
         try {
             say(out, "Started a local Salesforce org (the sfstream emulator) at " + emulator.url());
+            say(out, "Watch it in a browser: " + emulator.url() + "/ (its web console: the org, its topics and every "
+                    + "event live)");
             Authenticator auth = PasswordAuthenticator.builder().loginUrl(emulator.url())
                     .consumerKey(Emulator.DEFAULT_CLIENT_ID).consumerSecret(Emulator.DEFAULT_CLIENT_SECRET)
                     .username(Emulator.DEFAULT_USERNAME).password(Emulator.DEFAULT_PASSWORD).build();

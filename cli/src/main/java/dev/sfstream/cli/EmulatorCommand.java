@@ -58,6 +58,7 @@ final class EmulatorCommand implements Callable<Integer> {
         emulator.start();
         PrintWriter out = spec.commandLine().getOut();
         out.println("sfstream emulator listening on " + emulator.url());
+        out.println("  web console: " + emulator.url() + "/ (in a browser: the org, its topics and events live)");
         if (!emulator.pubSubEndpoint().isEmpty()) {
             out.println("  Pub/Sub API (gRPC): " + emulator.pubSubEndpoint() + (emulator.pubSub().plaintext()
                     ? ", plaintext" : ", TLS with a self-signed certificate (clients: trust it or turn checks off)"));
