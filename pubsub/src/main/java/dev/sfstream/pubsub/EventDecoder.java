@@ -16,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 
 /**
@@ -39,7 +38,7 @@ import org.apache.avro.io.DecoderFactory;
  */
 final class EventDecoder {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final ThreadLocal<BinaryDecoder> DECODERS = new ThreadLocal<>();
+    private static final ThreadLocal<AvroJson.Input> INPUTS = ThreadLocal.withInitial(AvroJson.Input::new);
     private static final List<String> FIELD_LISTS = List.of("changedFields", "nulledFields", "diffFields");
 
     private EventDecoder() {
@@ -52,8 +51,9 @@ final class EventDecoder {
         final boolean changeEvent;
         final String[] names;
         final AvroJson.Reader[] readers;
-        final boolean[] compound;
+        final Compound[] compound;
         final ChangeEventBitmaps bitmaps;
+        final int capacity;
 
         Compiled(String id, Schema schema) {
             this.id = id;
@@ -65,13 +65,79 @@ final class EventDecoder {
                     : AvroJson.Datetimes.PLATFORM_EVENT;
             names = new String[fields.size()];
             readers = new AvroJson.Reader[fields.size()];
-            compound = new boolean[fields.size()];
+            compound = new Compound[fields.size()];
             for (Schema.Field f : fields) {
                 names[f.pos()] = f.name();
                 readers[f.pos()] = AvroJson.field(f, form);
-                compound[f.pos()] = ChangeEventBitmaps.recordOf(f.schema()) != null;
+                if (changeEvent && f.pos() > 0 && ChangeEventBitmaps.recordOf(f.schema()) != null) {
+                    compound[f.pos()] = new Compound(f);
+                }
             }
             bitmaps = changeEvent ? new ChangeEventBitmaps(schema) : null;
+            capacity = fields.size() * 4 / 3 + 1;
+        }
+    }
+
+    /**
+     * A change event's compound field (an address, a person's name) read the way the Streaming API shows it: only
+     * the components the change set, or nulled, without building the record first and dropping its nulls after.
+     */
+    private static final class Compound {
+        final String name;
+        final boolean union;
+        final int capacity;
+        final int recordBranch;
+        final AvroJson.Reader[] branches;
+        final String[] components;
+        final String[] paths;
+        final AvroJson.Reader[] readers;
+
+        Compound(Schema.Field field) {
+            name = field.name();
+            union = field.schema().getType() == Schema.Type.UNION;
+            Schema record = ChangeEventBitmaps.recordOf(field.schema());
+            List<Schema> types = field.schema().getType() == Schema.Type.UNION ? field.schema().getTypes()
+                    : List.of(field.schema());
+            branches = new AvroJson.Reader[types.size()];
+            int at = -1;
+            for (int b = 0; b < types.size(); b++) {
+                branches[b] = AvroJson.compile(types.get(b), AvroJson.Datetimes.CHANGE_EVENT, false);
+                if (types.get(b) == record) {
+                    at = b;
+                }
+            }
+            recordBranch = at;
+            List<Schema.Field> children = record.getFields();
+            capacity = children.size() * 4 / 3 + 1;
+            components = new String[children.size()];
+            paths = new String[children.size()];
+            readers = new AvroJson.Reader[children.size()];
+            for (Schema.Field c : children) {
+                components[c.pos()] = c.name();
+                paths[c.pos()] = name + "." + c.name();
+                readers[c.pos()] = AvroJson.field(c, AvroJson.Datetimes.CHANGE_EVENT);
+            }
+        }
+
+        /** The field's value to show, or null to leave it out. */
+        JsonNode read(AvroJson.Input in, Set<String> nulled) throws IOException {
+            int branch = union ? in.decoder.readIndex() : recordBranch;
+            if (branch != recordBranch) {
+                JsonNode other = branches[branch].read(in); // null, or a switchable name as text
+                return other.isNull() && !nulled.contains(name) ? null : other;
+            }
+            ObjectNode shown = null;
+            for (int i = 0; i < readers.length; i++) {
+                JsonNode v = readers[i].read(in);
+                if (v.isNull() && (nulled.isEmpty() || !nulled.contains(paths[i]))) {
+                    continue;
+                }
+                if (shown == null) {
+                    shown = AvroJson.objectNode(capacity);
+                }
+                shown.set(components[i], v);
+            }
+            return shown != null ? shown : nulled.contains(name) ? NODES.objectNode() : null;
         }
     }
 
@@ -105,10 +171,10 @@ final class EventDecoder {
             throws IOException {
         ProducerEvent producer = event.getEvent();
         ByteString payloadBytes = producer.getPayload();
-        BinaryDecoder in = DecoderFactory.get().binaryDecoder(payloadBytes.toByteArray(), DECODERS.get());
-        DECODERS.set(in);
+        AvroJson.Input in = INPUTS.get();
+        in.decoder = DecoderFactory.get().binaryDecoder(payloadBytes.toByteArray(), in.decoder);
         ObjectNode payload = schema.changeEvent ? changeEvent(schema, in) : platformEvent(schema, in);
-        if (!in.isEnd()) {
+        if (!in.decoder.isEnd()) {
             throw new IOException("the payload has bytes left over after a record of schema " + schema.id);
         }
         byte[] replayId = event.getReplayId().toByteArray();
@@ -128,16 +194,16 @@ final class EventDecoder {
         return StreamingEvent.of(message, received, position);
     }
 
-    private static ObjectNode platformEvent(Compiled s, BinaryDecoder in) throws IOException {
-        ObjectNode payload = NODES.objectNode();
+    private static ObjectNode platformEvent(Compiled s, AvroJson.Input in) throws IOException {
+        ObjectNode payload = AvroJson.objectNode(s.capacity);
         for (int i = 0; i < s.readers.length; i++) {
             payload.set(s.names[i], s.readers[i].read(in));
         }
         return payload;
     }
 
-    private static ObjectNode changeEvent(Compiled s, BinaryDecoder in) throws IOException {
-        ObjectNode payload = NODES.objectNode();
+    private static ObjectNode changeEvent(Compiled s, AvroJson.Input in) throws IOException {
+        ObjectNode payload = AvroJson.objectNode(s.capacity);
         ObjectNode header = (ObjectNode) s.readers[0].read(in);
         Set<String> nulled = Set.of();
         for (String list : FIELD_LISTS) {
@@ -157,27 +223,19 @@ final class EventDecoder {
         }
         payload.set(s.names[0], header);
         for (int i = 1; i < s.readers.length; i++) {
-            JsonNode value = s.readers[i].read(in);
             String name = s.names[i];
-            if (value.isNull()) {
-                if (nulled.contains(name)) {
-                    payload.set(name, value);
+            if (s.compound[i] != null) {
+                JsonNode shown = s.compound[i].read(in, nulled);
+                if (shown != null) {
+                    payload.set(name, shown);
                 }
                 continue;
             }
-            if (s.compound[i] && value instanceof ObjectNode components) {
-                dropUnsetComponents(name, components, nulled);
-                if (components.isEmpty() && !nulled.contains(name)) {
-                    continue;
-                }
+            JsonNode value = s.readers[i].read(in);
+            if (!value.isNull() || nulled.contains(name)) {
+                payload.set(name, value); // over the Streaming API, a null field shows only when the change nulled it
             }
-            payload.set(name, value);
         }
         return payload;
-    }
-
-    /** Over the Streaming API a compound field holds only the components the change set or nulled. */
-    private static void dropUnsetComponents(String parent, ObjectNode components, Set<String> nulled) {
-        components.properties().removeIf(c -> c.getValue().isNull() && !nulled.contains(parent + "." + c.getKey()));
     }
 }

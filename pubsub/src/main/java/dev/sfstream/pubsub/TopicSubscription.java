@@ -245,10 +245,10 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
             commits.answered(b.commit());
         }
         pending = Math.max(0, pending - b.events().size());
+        topUp(); // before decoding: the server prepares the next response while this one is decoded
         if (!b.events().isEmpty() || !b.latest().isEmpty()) {
             waiting.add(gen, b);
         }
-        topUp();
     }
 
     @Override
