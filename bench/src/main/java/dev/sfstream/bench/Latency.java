@@ -106,7 +106,7 @@ final class Latency {
     }
 
     /** Publishes at a steady rate, then waits (bounded) until the measured events have arrived. */
-    private static void publish(Emulator emulator, int rate, Duration length, Duration warmup, List<Double> latencies) {
+    static void publish(Emulator emulator, int rate, Duration length, Duration warmup, List<Double> latencies) {
         long total = (long) rate * length.plus(warmup).toSeconds();
         long start = System.nanoTime();
         for (long i = 0; i < total; i++) {

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>The feed is not a Streaming API client: it takes no session, subscription or delivery allocation, so the
  * console neither shows up in the clients it lists nor is hit by the faults it triggers.
  *
- * <p>Threads: one thread, {@code sfstream-emulator-console}, started with the first feed, looks at the channel logs
+ * <p>Threads: one thread, {@code sfstream-console-1}, started with the first feed, looks at the channel logs
  * every {@value #TICK_MILLIS} ms and writes to every open feed. Writes never block it (servlet non-blocking output):
  * a browser that stops reading holds up no one; while more than {@value #SLOW_BYTES} bytes wait for it, its feed is
  * sent nothing new, and over {@value #MAX_PENDING_BYTES} it is closed (a browser's EventSource then reconnects and
@@ -89,7 +89,7 @@ final class ConsoleFeed extends HttpServlet {
         }
         if (ticker == null) {
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "sfstream-emulator-console");
+                Thread t = new Thread(r, "sfstream-console-1");
                 t.setDaemon(true);
                 return t;
             });
