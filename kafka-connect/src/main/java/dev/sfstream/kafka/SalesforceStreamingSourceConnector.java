@@ -15,9 +15,11 @@ import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
 
 /**
- * A Kafka Connect source connector for the Salesforce Streaming API: PushTopic, platform event, Change Data Capture
+ * A Kafka Connect source connector for Salesforce's streaming events: PushTopic, platform event, Change Data Capture
  * and generic channels, each into a Kafka topic, with Connect's source offsets as the replay positions (see
  * {@link StreamingSourceConfig} for the settings and {@link SalesforceStreamingSourceTask} for what a task does).
+ * Events come through the Streaming API (CometD, the default) or, with {@code salesforce.transport=pubsub}, through
+ * the gRPC Pub/Sub API (platform and change events only); the records have the same shape either way.
  *
  * <h2>Delivery</h2>
  * Exactly-once where the worker enables exactly-once source support (KIP-618,
@@ -27,9 +29,10 @@ import org.apache.kafka.connect.source.SourceConnector;
  * window) is never silent: {@code salesforce.invalid.replay} decides, and a warning names the channel and the ID.
  *
  * <h2>Configuration checks</h2>
- * {@link #validate(Map)} adds the checks that span settings (the credential flow and what it still needs) to the
- * per-setting ones, each error attached to the setting at fault, so that Connect's REST API refuses a connector with
- * missing credentials or a malformed channel before anything starts. Secrets never appear in messages.
+ * {@link #validate(Map)} adds the checks that span settings (the credential flow and what it still needs; the
+ * transport, the channels it serves and its TLS) to the per-setting ones, each error attached to the setting at
+ * fault, so that Connect's REST API refuses a connector with missing credentials, a malformed channel or a PushTopic
+ * over the Pub/Sub API before anything starts. Secrets never appear in messages.
  *
  * <p>Connect calls one instance from one thread at a time.
  */
@@ -48,7 +51,7 @@ public final class SalesforceStreamingSourceConnector extends SourceConnector {
     }
 
     /**
-     * Checks every setting and the credential flow.
+     * Checks every setting, the credential flow and the transport.
      *
      * @throws org.apache.kafka.common.config.ConfigException naming the setting that is missing or wrong
      */
@@ -56,6 +59,9 @@ public final class SalesforceStreamingSourceConnector extends SourceConnector {
     public void start(Map<String, String> props) {
         StreamingSourceConfig parsed = new StreamingSourceConfig(props);
         parsed.credentials().authenticator();
+        TransportSettings transport = parsed.transportSettings();
+        transport.checkChannels(parsed.channels());
+        transport.toTransport();
         this.config = parsed;
         this.props = Map.copyOf(props);
     }
@@ -83,23 +89,39 @@ public final class SalesforceStreamingSourceConnector extends SourceConnector {
     }
 
     /**
-     * The per-setting checks, then the credential rules of {@link CredentialSettings}, with each error attached to
-     * the setting it is about (unless that setting already has an error of its own).
+     * The per-setting checks, then the credential rules of {@link CredentialSettings} and the transport rules of
+     * {@link TransportSettings}, with each error attached to the setting it is about (unless that setting already
+     * has an error of its own).
      */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
         Map<String, ConfigValue> byName = result.configValues().stream()
                 .collect(Collectors.toMap(ConfigValue::name, Function.identity(), (a, b) -> a));
+        check(byName, () -> CredentialSettings.of(connectorConfigs).authenticator());
+        ConfigValue transportValue = byName.get(StreamingSourceConfig.TRANSPORT);
+        if (transportValue != null && !transportValue.errorMessages().isEmpty()) {
+            return result; // which transport is unclear: its own error says so, and the rules below would guess
+        }
+        TransportSettings transport = TransportSettings.of(connectorConfigs);
+        ConfigValue channels = byName.get(StreamingSourceConfig.CHANNELS);
+        if (channels != null && channels.errorMessages().isEmpty() && channels.value() instanceof List<?> list) {
+            check(byName, () -> transport.checkChannels(list.stream().map(String::valueOf).toList()));
+        }
+        check(byName, transport::toTransport);
+        return result;
+    }
+
+    /** Runs a cross-setting check, attaching its error to its setting unless that has an error already. */
+    private static void check(Map<String, ConfigValue> byName, Runnable rule) {
         try {
-            CredentialSettings.of(connectorConfigs).authenticator();
+            rule.run();
         } catch (SettingException e) {
             ConfigValue value = byName.get(e.key());
             if (value != null && value.errorMessages().isEmpty()) {
                 value.addErrorMessage(e.getMessage());
             }
         }
-        return result;
     }
 
     /**

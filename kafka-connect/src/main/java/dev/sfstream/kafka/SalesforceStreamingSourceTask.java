@@ -8,9 +8,12 @@ import dev.sfstream.StreamingEvent;
 import dev.sfstream.StreamingException;
 import dev.sfstream.auth.AccessToken;
 import dev.sfstream.auth.Authenticator;
+import dev.sfstream.pubsub.PubSubTransport;
 import dev.sfstream.replay.ReplayFallback;
 import dev.sfstream.replay.ReplayMarker;
+import dev.sfstream.replay.ReplayPosition;
 import dev.sfstream.replay.ReplayStore;
+import dev.sfstream.transport.Transport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,11 +29,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams the channels assigned to it into Kafka with one {@link StreamingClient}.
+ * Streams the channels assigned to it into Kafka with one {@link StreamingClient}, on the transport
+ * {@code salesforce.transport} names: the Streaming API (CometD) or the Pub/Sub API (gRPC), whose client opens one
+ * HTTP/2 connection per task.
  *
  * <h2>Where each channel starts</h2>
  * At start the task logs in, reads Connect's stored offset of each channel (partition {@code {org, channel}}, see
- * {@link SourceOffsets}) and gives the client an in-memory replay store holding exactly those replay IDs: a channel
+ * {@link SourceOffsets}) and gives the client an in-memory replay store holding exactly those positions (a Streaming
+ * API replay ID, or a Pub/Sub API replay ID's bytes as Salesforce sent them): a channel
  * with an offset resumes after it, one without starts from {@code salesforce.initial.replay}. Connect's committed
  * offsets are thus the truth after every task restart. Within one task's life the client heals re-handshakes by
  * itself, resuming after the last event it handed out, so nothing is lost and nothing comes twice in between.
@@ -73,6 +79,9 @@ public final class SalesforceStreamingSourceTask extends SourceTask {
         config = new StreamingSourceConfig(props);
         List<String> channels = config.channels();
         Authenticator authenticator = config.credentials().authenticator();
+        TransportSettings transportSettings = config.transportSettings();
+        transportSettings.checkChannels(channels);
+        Transport transport = transportSettings.toTransport();
         AccessToken token;
         try {
             token = authenticator.token();
@@ -81,15 +90,16 @@ public final class SalesforceStreamingSourceTask extends SourceTask {
         }
         // A static access token does not say its org; its instance URL stands in, and is as stable.
         String org = token.orgId() != null ? token.orgId() : token.instanceUrl().toString();
-        Map<String, Long> stored = SourceOffsets.read(context.offsetStorageReader(), org, channels);
+        Map<String, ReplayPosition> stored = SourceOffsets.read(context.offsetStorageReader(), org, channels);
         ReplayStore store = ReplayStore.inMemory();
         // The created date is not part of the offset: Salesforce itself judges whether the ID is still retained.
         Instant unknownAge = Instant.now();
-        stored.forEach((channel, replayId) -> store.put(org, channel, new ReplayMarker(replayId, unknownAge)));
+        stored.forEach((channel, position) -> store.put(org, channel, new ReplayMarker(position, unknownAge)));
         mapper = new SourceRecordMapper(org, config.topicNames(), config.valueFormat());
 
         StreamingClient c = StreamingClient.builder()
                 .authenticator(authenticator)
+                .transport(transport)
                 .apiVersion(config.apiVersion())
                 .replayStore(store)
                 .replayNamespace(org)
@@ -110,15 +120,21 @@ public final class SalesforceStreamingSourceTask extends SourceTask {
                     + "then restart the task", e);
         } catch (RuntimeException e) {
             c.close();
-            throw new ConnectException("cannot stream " + channels + " from Salesforce: " + e.getMessage(), e);
+            throw new ConnectException("cannot stream " + channels + " from Salesforce (" + describe(transport)
+                    + "): " + e.getMessage(), e);
         }
         client = c;
         for (String channel : channels) {
-            LOG.info("sfstream: streaming {} of org {} into topic {}, {}", channel, org,
+            LOG.info("sfstream: streaming {} of org {} over {} into topic {}, {}", channel, org, describe(transport),
                     config.topicNames().topic(channel), stored.containsKey(channel)
                             ? "resuming after replay ID " + stored.get(channel)
                             : "starting from " + config.initialReplay());
         }
+    }
+
+    private static String describe(Transport transport) {
+        return transport instanceof PubSubTransport p ? "the Pub/Sub API at " + p.endpoint()
+                : "the Streaming API";
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sfstream.ChannelName;
 import dev.sfstream.StreamingEvent;
+import dev.sfstream.replay.ReplayPosition;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.connect.data.Schema;
@@ -22,7 +23,8 @@ import org.apache.kafka.connect.source.SourceRecord;
  *       or as its JSON text;</li>
  *   <li>headers: {@value #CHANNEL_HEADER}, {@value #REPLAY_ID_HEADER}, {@value #EVENT_TYPE_HEADER} (the
  *       PushTopic event type, the change type, {@code event} or {@code generic}) and {@value #CREATED_DATE_HEADER}
- *       (ISO-8601);</li>
+ *       (ISO-8601); for an event of the Pub/Sub API also {@value #REPLAY_POSITION_HEADER}, its replay ID bytes
+ *       exactly ({@code pubsub:<base64>});</li>
  *   <li>timestamp: the event's created date;</li>
  *   <li>source partition and offset: {@link SourceOffsets}.</li>
  * </ul>
@@ -33,6 +35,7 @@ final class SourceRecordMapper {
     static final String REPLAY_ID_HEADER = "sfstream.replayId";
     static final String EVENT_TYPE_HEADER = "sfstream.eventType";
     static final String CREATED_DATE_HEADER = "sfstream.createdDate";
+    static final String REPLAY_POSITION_HEADER = "sfstream.replayPosition";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
@@ -62,12 +65,17 @@ final class SourceRecordMapper {
         headers.addLong(REPLAY_ID_HEADER, event.replayId());
         headers.addString(EVENT_TYPE_HEADER, eventType(event));
         headers.addString(CREATED_DATE_HEADER, event.createdDate().toString());
+        ReplayPosition position = event.position().orElse(null);
+        if (position != null && position.isBytes()) {
+            headers.addString(REPLAY_POSITION_HEADER, position.encode());
+        }
         Schema valueSchema = format == StreamingSourceConfig.ValueFormat.JSON ? Schema.STRING_SCHEMA : null;
         Object value = format == StreamingSourceConfig.ValueFormat.JSON ? event.json().toString()
                 : MAPPER.convertValue(event.json(), MAP);
-        return new EventRecord(event, SourceOffsets.partition(org, event.channel()),
-                SourceOffsets.offset(event.replayId()), topics.topic(event.channel()), Schema.STRING_SCHEMA, key(event),
-                valueSchema, value, event.createdDate().toEpochMilli(), headers);
+        Map<String, Object> offset = position != null ? SourceOffsets.offset(position) : SourceOffsets.noPosition();
+        return new EventRecord(event, SourceOffsets.partition(org, event.channel()), offset,
+                topics.topic(event.channel()), Schema.STRING_SCHEMA, key(event), valueSchema, value,
+                event.createdDate().toEpochMilli(), headers);
     }
 
     /** The ID of the Salesforce record the event is about, else its replay ID. */

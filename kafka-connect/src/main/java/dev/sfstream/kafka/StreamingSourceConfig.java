@@ -3,6 +3,7 @@ package dev.sfstream.kafka;
 import dev.sfstream.ChannelName;
 import dev.sfstream.auth.LoginHost;
 import dev.sfstream.internal.Checks;
+import dev.sfstream.pubsub.PubSubTransport;
 import dev.sfstream.replay.ReplayFallback;
 import dev.sfstream.replay.ReplayFrom;
 import java.time.Duration;
@@ -23,7 +24,8 @@ import org.apache.kafka.common.config.ConfigException;
  * The settings of the Salesforce streaming source connector and its tasks: their names, documentation, defaults and
  * per-setting checks ({@link #CONFIG_DEF}), and typed access to a parsed configuration. Checks that span several
  * settings (which credential flow, what it still needs) live in {@link CredentialSettings}, and run from
- * {@link SalesforceStreamingSourceConnector#validate(Map)} so that their errors are attached to the setting at fault.
+ * {@link SalesforceStreamingSourceConnector#validate(Map)} so that their errors are attached to the setting at fault;
+ * likewise the transport's ({@link TransportSettings}: which channels the Pub/Sub API serves, TLS for its endpoint).
  *
  * <p>Secrets ({@code salesforce.client.secret}, {@code salesforce.password}, {@code salesforce.refresh.token},
  * {@code salesforce.access.token}) are {@link Type#PASSWORD} settings: Connect hides them in its REST answers and
@@ -64,12 +66,21 @@ public final class StreamingSourceConfig extends AbstractConfig {
     public static final String POLL_TIMEOUT_MS = "poll.timeout.ms";
     /** The record value: {@code map} (a schemaless map) or {@code json} (a string). */
     public static final String VALUE_FORMAT = "value.format";
+    /** The API events come through: {@code bayeux} (the Streaming API, the default) or {@code pubsub}. */
+    public static final String TRANSPORT = "salesforce.transport";
+    /** The Pub/Sub API endpoint, {@code host:port}. */
+    public static final String PUBSUB_ENDPOINT = "salesforce.pubsub.endpoint";
+    /** How the Pub/Sub API connection is secured: {@code verify}, {@code plaintext} or {@code trust-any}. */
+    public static final String PUBSUB_TLS = "salesforce.pubsub.tls";
+    /** A PEM file of the certificates to verify the Pub/Sub endpoint against instead of the JDK's trust store. */
+    public static final String PUBSUB_TRUSTED_CERTIFICATES = "salesforce.pubsub.trusted.certificates";
 
     /** The keys whose values are secrets. */
     static final Set<String> SECRETS = Set.of(CLIENT_SECRET, PASSWORD, REFRESH_TOKEN, ACCESS_TOKEN);
 
     private static final String CREDENTIALS_GROUP = "Salesforce credentials";
     private static final String STREAMING_GROUP = "Salesforce streaming";
+    private static final String TRANSPORT_GROUP = "Salesforce transport";
     private static final String KAFKA_GROUP = "Kafka records";
 
     /** The setting definitions, shared by the connector and its tasks. */
@@ -139,6 +150,30 @@ public final class StreamingSourceConfig extends AbstractConfig {
                 STREAMING_GROUP, ++order, Width.SHORT, "Invalid replay");
 
         order = 0;
+        def.define(TRANSPORT, Type.STRING, "bayeux", ConfigDef.CaseInsensitiveValidString.in("bayeux", "pubsub"),
+                Importance.MEDIUM, "The API events come through: bayeux (the Streaming API over CometD, every "
+                        + "channel kind, the default) or pubsub (Salesforce's gRPC Pub/Sub API: platform events "
+                        + "/event/... and change events /data/... only; PushTopics /topic/... and generic channels "
+                        + "/u/... exist only on the Streaming API). Records look the same either way.",
+                TRANSPORT_GROUP, ++order, Width.SHORT, "Transport");
+        def.define(PUBSUB_ENDPOINT, Type.STRING, PubSubTransport.DEFAULT_ENDPOINT, new EndpointValidator(),
+                Importance.LOW, "The Pub/Sub API endpoint, host:port (port 7443 when left out): "
+                        + PubSubTransport.DEFAULT_ENDPOINT + " (the default), " + PubSubTransport.EU_ENDPOINT
+                        + " to keep data in transit within the EU, or a local emulator's. With " + TRANSPORT
+                        + "=pubsub only.", TRANSPORT_GROUP, ++order, Width.MEDIUM, "Pub/Sub endpoint");
+        def.define(PUBSUB_TLS, Type.STRING, "verify", ConfigDef.CaseInsensitiveValidString.in("verify", "plaintext",
+                        "trust-any"), Importance.LOW, "How the Pub/Sub API connection is secured: verify (TLS with "
+                        + "the server's certificate checked against the JDK's trust store or "
+                        + PUBSUB_TRUSTED_CERTIFICATES + ", the default); plaintext or trust-any (TLS without any "
+                        + "certificate check) are for a loopback endpoint only, such as a local emulator. With "
+                        + TRANSPORT + "=pubsub only.", TRANSPORT_GROUP, ++order, Width.SHORT, "Pub/Sub TLS");
+        def.define(PUBSUB_TRUSTED_CERTIFICATES, Type.STRING, null, Importance.LOW, "Path on the worker of a PEM "
+                        + "file of the certificates to verify the Pub/Sub endpoint against instead of the JDK's "
+                        + "trust store (a private CA, or an emulator's certificate); the host name is still checked. "
+                        + "With " + TRANSPORT + "=pubsub and " + PUBSUB_TLS + "=verify only.", TRANSPORT_GROUP,
+                ++order, Width.LONG, "Pub/Sub trusted certificates");
+
+        order = 0;
         def.define(TOPIC_TEMPLATE, Type.STRING, "salesforce.${channel}", new TopicTemplateValidator(),
                 Importance.HIGH, "The Kafka topic of a channel's records. ${channel} stands for the channel name "
                         + "made a legal topic name: '/' becomes '.', other characters Kafka does not allow become "
@@ -169,6 +204,13 @@ public final class StreamingSourceConfig extends AbstractConfig {
 
     private String secret(String key) {
         return getPassword(key) == null ? null : getPassword(key).value();
+    }
+
+    /** The transport settings, to build the transport from. */
+    TransportSettings transportSettings() {
+        return new TransportSettings(getString(TRANSPORT), originals().containsKey(PUBSUB_ENDPOINT)
+                ? getString(PUBSUB_ENDPOINT) : null, originals().containsKey(PUBSUB_TLS) ? getString(PUBSUB_TLS)
+                : null, getString(PUBSUB_TRUSTED_CERTIFICATES));
     }
 
     /** The Streaming API version, such as {@code 64.0}. */
@@ -293,6 +335,23 @@ public final class StreamingSourceConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "NN.0, 37.0 or later";
+        }
+    }
+
+    /** Checks a Pub/Sub endpoint with the transport's own rules: {@code host:port}, no scheme or path. */
+    private static final class EndpointValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                PubSubTransport.builder().endpoint(value == null ? null : value.toString());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "host:port";
         }
     }
 

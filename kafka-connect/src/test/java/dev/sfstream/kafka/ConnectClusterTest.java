@@ -5,17 +5,24 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sfstream.emulator.Emulator;
+import dev.sfstream.replay.ReplayPosition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +42,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The connector in a real Connect worker: an embedded Connect cluster (one worker, one KRaft broker, in this JVM,
- * exactly-once source support enabled) streaming from the emulator over loopback. One cluster serves the whole
- * class; each test has its own emulator and connector names, so offsets and topics never mix.
+ * exactly-once source support enabled) streaming from the emulator over loopback, through the Streaming API and
+ * through the emulator's Pub/Sub API (gRPC). One cluster serves the whole class; each test has its own emulator and
+ * connector names, so offsets and topics never mix.
  */
 class ConnectClusterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,8 +86,9 @@ class ConnectClusterTest {
 
     @BeforeEach
     void startEmulator() {
+        // Order__e declared: the Pub/Sub API serves a platform event's topic (and its schema) before its first event.
         emulator = Emulator.builder().quiet(true).longPollTimeout(Duration.ofSeconds(3))
-                .reconnectTimeout(Duration.ofSeconds(4)).build().start();
+                .reconnectTimeout(Duration.ofSeconds(4)).platformEvent("Order__e", "Order_Number__c").build().start();
         emulator.create("PushTopic", Map.of("Name", "Leads", "Query", "SELECT Id, LastName FROM Lead",
                 "ApiVersion", 64.0));
     }
@@ -109,12 +119,32 @@ class ConnectClusterTest {
         return config;
     }
 
+    /**
+     * A connector over the emulator's Pub/Sub API (TLS with its self-signed certificate, a loopback endpoint): trusted
+     * without checks, or verified against the certificate in a PEM file when one is given.
+     */
+    private Map<String, String> pubSubConfig(String channels, int tasks, Path trustedCertificates) {
+        Map<String, String> config = connectorConfig(channels, tasks);
+        config.put("salesforce.transport", "pubsub");
+        config.put("salesforce.pubsub.endpoint", emulator.pubSubEndpoint());
+        if (trustedCertificates != null) {
+            config.put("salesforce.pubsub.trusted.certificates", trustedCertificates.toString());
+        } else {
+            config.put("salesforce.pubsub.tls", "trust-any");
+        }
+        return config;
+    }
+
     private String lead(String lastName) {
         return emulator.create("Lead", Map.of("LastName", lastName, "Company", "Acme"));
     }
 
     private void order(String number) {
         emulator.publishEvent("Order__e", Map.of("Order_Number__c", number));
+    }
+
+    private String contact(String lastName) {
+        return emulator.create("Contact", Map.of("LastName", lastName));
     }
 
     // ---------------------------------------------------------------- scenarios
@@ -241,6 +271,152 @@ class ConnectClusterTest {
                 .doesNotContain(Emulator.DEFAULT_CLIENT_SECRET);
     }
 
+    @Test
+    void theRestApiRefusesAPushTopicOverPubSubOnTheChannels() {
+        Map<String, String> config = pubSubConfig("/event/Order__e,/topic/Leads", 1, null);
+        config.put("name", "sf-validate-pubsub");
+
+        ConfigInfos infos = connect.validateConnectorConfig(SalesforceStreamingSourceConnector.class.getSimpleName(),
+                config);
+
+        Map<String, List<String>> errors = infos.configs().stream()
+                .filter(v -> v.configValue() != null && !v.configValue().errors().isEmpty())
+                .collect(Collectors.toMap(v -> v.configValue().name(), v -> v.configValue().errors()));
+        assertThat(errors).containsOnlyKeys("salesforce.channels");
+        assertThat(errors.get("salesforce.channels").get(0)).contains("/topic/Leads")
+                .contains("exist only on the Streaming API");
+    }
+
+    // ---------------------------------------------------------------- over the Pub/Sub API
+
+    @Test
+    void overPubSubAPlatformEventAndAChangeEventBecomeTheRecordsTheyBecomeOverCometd(@TempDir Path dir)
+            throws Exception {
+        Path certificate = Files.writeString(dir.resolve("emulator.pem"), emulator.pubSub().certificatePem());
+        String channels = "/event/Order__e,/data/ContactChangeEvent";
+        Map<String, String> cometd = connectorConfig(channels, 1);
+        cometd.put("kafka.topic.template", "shape-cometd.${channel}");
+        Map<String, String> pubsub = pubSubConfig(channels, 1, certificate);
+        pubsub.put("kafka.topic.template", "shape-pubsub.${channel}");
+        order("O1");
+        String id = emulator.create("Contact", Map.of("FirstName", "Ada", "LastName", "Lovelace", "MailingCity",
+                "London", "Title", "Countess"));
+        emulator.update("Contact", id, Map.of("FirstName", "Augusta", "MailingCity", "Paris", "Title", ""));
+        order("O2");
+
+        connect.configureConnector("sf-shape-cometd", cometd);
+        connect.configureConnector("sf-shape-pubsub", pubsub);
+        awaitRunning("sf-shape-cometd", 1);
+        awaitRunning("sf-shape-pubsub", 1);
+        for (String topic : List.of("shape-cometd.event.Order__e", "shape-pubsub.event.Order__e",
+                "shape-cometd.data.ContactChangeEvent", "shape-pubsub.data.ContactChangeEvent")) {
+            await().atMost(WAIT).until(() -> read(topic).size() == 2);
+        }
+
+        for (String channel : List.of("event.Order__e", "data.ContactChangeEvent")) {
+            List<ConsumerRecord<byte[], byte[]>> overCometd = read("shape-cometd." + channel);
+            List<ConsumerRecord<byte[], byte[]>> overPubSub = read("shape-pubsub." + channel);
+            for (int i = 0; i < 2; i++) {
+                ConsumerRecord<byte[], byte[]> c = overCometd.get(i);
+                ConsumerRecord<byte[], byte[]> p = overPubSub.get(i);
+                assertThat(normalized(value(p))).isEqualTo(normalized(value(c)));
+                assertThat(p.key()).isEqualTo(c.key());
+                assertThat(p.timestamp()).isEqualTo(c.timestamp());
+                for (String h : List.of("sfstream.channel", "sfstream.replayId", "sfstream.eventType",
+                        "sfstream.createdDate")) {
+                    assertThat(header(p, h)).as(h).isEqualTo(header(c, h));
+                }
+                assertThat(header(p, "sfstream.replayPosition")).isEqualTo(
+                        ReplayPosition.ofBytes(ByteBuffer.allocate(8).putLong(replayId(c)).array()).encode());
+                assertThat(header(c, "sfstream.replayPosition")).isNull();
+            }
+        }
+        assertThat(orderNumbers(read("shape-pubsub.event.Order__e"))).containsExactly("O1", "O2");
+        assertThat(headers(read("shape-pubsub.data.ContactChangeEvent"), "sfstream.eventType"))
+                .containsExactly("CREATE", "UPDATE");
+        assertThat(new String(read("shape-pubsub.data.ContactChangeEvent").get(0).key(), StandardCharsets.UTF_8))
+                .isEqualTo(id);
+        connect.deleteConnector("sf-shape-cometd");
+        connect.deleteConnector("sf-shape-pubsub");
+    }
+
+    @Test
+    void overPubSubARestartedTaskResumesAfterItsStoredReplayPositionWithNothingLostOrDuplicated() throws Exception {
+        String name = "sf-pubsub-resume";
+        String ordersTopic = "pubsub-resume.event.Order__e";
+        String contactsTopic = "pubsub-resume.data.ContactChangeEvent";
+        Map<String, String> config = pubSubConfig("/event/Order__e,/data/ContactChangeEvent", 2, null);
+        config.put("kafka.topic.template", "pubsub-resume.${channel}");
+        for (int i = 1; i <= 3; i++) {
+            order("O" + i);
+            contact("C" + i);
+        }
+
+        connect.configureConnector(name, config);
+        awaitRunning(name, 2);
+        await().atMost(WAIT).until(() -> read(ordersTopic).size() == 3 && read(contactsTopic).size() == 3);
+        assertThat(orderNumbers(read(ordersTopic))).containsExactly("O1", "O2", "O3");
+        assertThat(contactNames(read(contactsTopic))).containsExactly("C1", "C2", "C3");
+
+        connect.stopConnector(name);
+        awaitStopped(name);
+        Map<String, JsonNode> stored = storedOffsets(name);
+        assertThat(stored).containsOnlyKeys("/event/Order__e", "/data/ContactChangeEvent");
+        ConsumerRecord<byte[], byte[]> lastOrder = read(ordersTopic).get(2);
+        assertThat(stored.get("/event/Order__e").path("replayPosition").asText())
+                .startsWith("pubsub:").isEqualTo(header(lastOrder, "sfstream.replayPosition"));
+        assertThat(stored.get("/event/Order__e").path("replayId").asLong()).isEqualTo(replayId(lastOrder));
+        assertThat(stored.get("/data/ContactChangeEvent").path("replayPosition").asText())
+                .isEqualTo(header(read(contactsTopic).get(2), "sfstream.replayPosition"));
+        for (int i = 4; i <= 5; i++) {
+            order("O" + i);
+            contact("C" + i);
+        }
+
+        connect.resumeConnector(name);
+        awaitRunning(name, 2);
+        await().atMost(WAIT).until(() -> read(ordersTopic).size() >= 5 && read(contactsTopic).size() >= 5);
+        // A last event on each channel: any duplicate of the ones before would land before it.
+        order("O6");
+        contact("C6");
+        await().atMost(WAIT).until(() -> orderNumbers(read(ordersTopic)).contains("O6")
+                && contactNames(read(contactsTopic)).contains("C6"));
+
+        assertThat(orderNumbers(read(ordersTopic))).containsExactly("O1", "O2", "O3", "O4", "O5", "O6");
+        assertThat(contactNames(read(contactsTopic))).containsExactly("C1", "C2", "C3", "C4", "C5", "C6");
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void anOffsetTheCometdConnectorStoredResumesTheChannelOverPubSub() throws Exception {
+        String name = "sf-switch";
+        String topic = "switch.event.Order__e";
+        Map<String, String> cometd = connectorConfig("/event/Order__e", 1);
+        cometd.put("kafka.topic.template", "switch.${channel}");
+        order("O1");
+        order("O2");
+        connect.configureConnector(name, cometd);
+        awaitRunning(name, 1);
+        await().atMost(WAIT).until(() -> read(topic).size() == 2);
+        connect.stopConnector(name);
+        awaitStopped(name);
+        assertThat(storedOffsets(name).get("/event/Order__e").has("replayPosition")).isFalse();
+        order("O3"); // while stopped
+
+        Map<String, String> pubsub = pubSubConfig("/event/Order__e", 1, null);
+        pubsub.put("kafka.topic.template", "switch.${channel}");
+        connect.configureConnector(name, pubsub);
+        connect.resumeConnector(name);
+        awaitRunning(name, 1);
+        await().atMost(WAIT).until(() -> orderNumbers(read(topic)).contains("O3"));
+        order("O4");
+        await().atMost(WAIT).until(() -> orderNumbers(read(topic)).contains("O4"));
+
+        assertThat(orderNumbers(read(topic))).containsExactly("O1", "O2", "O3", "O4");
+        assertThat(header(read(topic).get(3), "sfstream.replayPosition")).startsWith("pubsub:");
+        connect.deleteConnector(name);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static void awaitRunning(String connector, int tasks) {
@@ -286,19 +462,26 @@ class ConnectClusterTest {
     }
 
     /**
-     * Connect's stored offsets of a connector ({@code GET /connectors/<name>/offsets}): channel to replay ID. Read as
+     * Connect's stored offsets of a connector ({@code GET /connectors/<name>/offsets}): channel to offset. Read as
      * JSON: the test jar's typed client leaves the {@code offset} maps null.
      */
-    private Map<String, Long> storedReplayIds(String connector) throws Exception {
+    private Map<String, JsonNode> storedOffsets(String connector) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
                 URI.create(connect.endpointForResource("connectors/" + connector + "/offsets"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        Map<String, Long> out = new HashMap<>();
+        Map<String, JsonNode> out = new HashMap<>();
         for (JsonNode o : JSON.readTree(response.body()).path("offsets")) {
             assertThat(o.path("partition").path("org").asText()).isEqualTo(emulator.orgId());
-            out.put(o.path("partition").path("channel").asText(), o.path("offset").path("replayId").asLong());
+            out.put(o.path("partition").path("channel").asText(), o.path("offset"));
         }
+        return out;
+    }
+
+    /** The stored replay ID of each channel of a connector. */
+    private Map<String, Long> storedReplayIds(String connector) throws Exception {
+        Map<String, Long> out = new HashMap<>();
+        storedOffsets(connector).forEach((channel, offset) -> out.put(channel, offset.path("replayId").asLong()));
         return out;
     }
 
@@ -321,6 +504,37 @@ class ConnectClusterTest {
 
     private static List<String> lastNames(List<ConsumerRecord<byte[], byte[]>> records) {
         return records.stream().map(r -> value(r).path("data").path("sobject").path("LastName").asText()).toList();
+    }
+
+    /** The last names of Contact change events: a component of the compound field Name. */
+    private static List<String> contactNames(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().map(r -> value(r).path("data").path("payload").path("Name").path("LastName")
+                .asText()).toList();
+    }
+
+    private static List<String> headers(List<ConsumerRecord<byte[], byte[]>> records, String key) {
+        return records.stream().map(r -> header(r, key)).toList();
+    }
+
+    /**
+     * A record value without what differs between the APIs by design: the schema ID (each API names schemas its
+     * own way), a change event header's isTransactionEnd (CometD only) and the order of its field lists.
+     */
+    private static JsonNode normalized(JsonNode value) {
+        ObjectNode copy = value.deepCopy();
+        ObjectNode data = (ObjectNode) copy.path("data");
+        data.remove("schema");
+        if (data.path("payload").path("ChangeEventHeader") instanceof ObjectNode header) {
+            header.remove("isTransactionEnd");
+            for (String list : List.of("changedFields", "nulledFields", "diffFields")) {
+                List<String> names = new ArrayList<>();
+                header.path(list).forEach(n -> names.add(n.asText()));
+                names.sort(Comparator.naturalOrder());
+                ArrayNode sorted = header.putArray(list);
+                names.forEach(sorted::add);
+            }
+        }
+        return copy;
     }
 
     private static List<String> orderNumbers(List<ConsumerRecord<byte[], byte[]>> records) {

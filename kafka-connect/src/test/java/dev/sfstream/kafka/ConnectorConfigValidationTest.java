@@ -3,6 +3,7 @@ package dev.sfstream.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sfstream.pubsub.PubSubTransport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -205,6 +206,102 @@ class ConnectorConfigValidationTest {
         assertThat(config.credentials().authenticator().toString()).doesNotContain(SECRET);
         props.remove("salesforce.instance.url");
         assertThatThrownBy(() -> connector.start(props)).hasMessageNotContaining(SECRET);
+    }
+
+    // ---------------------------------------------------------------- the transport
+
+    private Map<String, List<String>> pubSubErrorsWith(String... keysAndValues) {
+        Map<String, String> props = valid();
+        props.put("salesforce.transport", "pubsub");
+        props.put("salesforce.channels", "/event/Order__e,/data/AccountChangeEvent");
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            props.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return errors(props);
+    }
+
+    @Test
+    void theTransportIsTheStreamingApiUnlessPubSubIsChosen() {
+        assertThat(new StreamingSourceConfig(valid()).transportSettings().toTransport().name()).isEqualTo("bayeux");
+        Map<String, String> props = valid();
+        props.put("salesforce.transport", "PubSub");
+        props.put("salesforce.channels", "/event/Order__e");
+        var transport = new StreamingSourceConfig(props).transportSettings().toTransport();
+        assertThat(transport).isInstanceOf(PubSubTransport.class);
+        assertThat(((PubSubTransport) transport).endpoint()).isEqualTo("api.pubsub.salesforce.com:7443");
+        assertThat(pubSubErrorsWith()).isEmpty();
+        assertThat(errorsWith("salesforce.transport", "grpc")).containsOnlyKeys("salesforce.transport");
+    }
+
+    @Test
+    void pushTopicsAndGenericChannelsOverPubSubAreAnErrorOnTheChannelsSayingWhereTheyExist() {
+        for (String channel : List.of("/topic/Leads", "/u/notes")) {
+            Map<String, List<String>> errors = pubSubErrorsWith("salesforce.channels", "/event/Order__e," + channel);
+
+            assertThat(errors).containsOnlyKeys("salesforce.channels");
+            assertThat(errors.get("salesforce.channels").get(0)).contains(channel)
+                    .contains("PushTopics and generic channels").contains("exist only on the Streaming API")
+                    .contains("salesforce.transport=bayeux");
+        }
+        assertThat(pubSubErrorsWith("salesforce.channels", "/event/Order__e,/data/ChangeEvents")).isEmpty();
+    }
+
+    @Test
+    void startRefusesAPushTopicOverPubSub() {
+        Map<String, String> props = valid();
+        props.put("salesforce.transport", "pubsub");
+
+        assertThatThrownBy(() -> connector.start(props)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("salesforce.channels").hasMessageContaining("/topic/Leads")
+                .hasMessageContaining("exist only on the Streaming API");
+    }
+
+    @Test
+    void theEndpointIsHostAndPort() {
+        assertThat(pubSubErrorsWith("salesforce.pubsub.endpoint", "https://api.pubsub.salesforce.com"))
+                .containsOnlyKeys("salesforce.pubsub.endpoint");
+        assertThat(pubSubErrorsWith("salesforce.pubsub.endpoint", "api.pubsub.salesforce.com:0"))
+                .containsOnlyKeys("salesforce.pubsub.endpoint");
+        assertThat(pubSubErrorsWith("salesforce.pubsub.endpoint", "api.deu.pubsub.salesforce.com")).isEmpty();
+    }
+
+    @Test
+    void onlyALoopbackEndpointGoesWithoutVerifiedTls() {
+        for (String tls : List.of("plaintext", "trust-any")) {
+            Map<String, List<String>> errors = pubSubErrorsWith("salesforce.pubsub.tls", tls);
+
+            assertThat(errors).containsOnlyKeys("salesforce.pubsub.tls");
+            assertThat(errors.get("salesforce.pubsub.tls").get(0)).contains("loopback")
+                    .contains("api.pubsub.salesforce.com:7443");
+            assertThat(pubSubErrorsWith("salesforce.pubsub.tls", tls, "salesforce.pubsub.endpoint", "127.0.0.1:7011"))
+                    .isEmpty();
+        }
+        assertThat(pubSubErrorsWith("salesforce.pubsub.tls", "none")).containsOnlyKeys("salesforce.pubsub.tls");
+    }
+
+    @Test
+    void trustedCertificatesAreAReadablePemFileWithVerifiedTls(@TempDir Path dir) throws Exception {
+        Path notPem = Files.writeString(dir.resolve("ca.txt"), "hello");
+        Path pem = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n"
+                + "-----END CERTIFICATE-----\n");
+
+        assertThat(pubSubErrorsWith("salesforce.pubsub.trusted.certificates", notPem.toString())
+                .get("salesforce.pubsub.trusted.certificates").get(0)).contains("no PEM certificate");
+        assertThat(pubSubErrorsWith("salesforce.pubsub.trusted.certificates", dir.resolve("gone.pem").toString())
+                .get("salesforce.pubsub.trusted.certificates").get(0)).contains("gone.pem").contains("cannot read");
+        assertThat(pubSubErrorsWith("salesforce.pubsub.trusted.certificates", pem.toString())).isEmpty();
+        assertThat(pubSubErrorsWith("salesforce.pubsub.trusted.certificates", pem.toString(),
+                "salesforce.pubsub.tls", "trust-any", "salesforce.pubsub.endpoint", "localhost:7011"))
+                .containsOnlyKeys("salesforce.pubsub.trusted.certificates");
+    }
+
+    @Test
+    void pubSubSettingsWithTheStreamingApiAreAnErrorRatherThanIgnored() {
+        Map<String, List<String>> errors = errorsWith("salesforce.pubsub.endpoint", "api.deu.pubsub.salesforce.com");
+
+        assertThat(errors).containsOnlyKeys("salesforce.pubsub.endpoint");
+        assertThat(errors.get("salesforce.pubsub.endpoint").get(0)).contains("salesforce.transport=pubsub");
+        assertThat(errorsWith("salesforce.pubsub.tls", "verify")).containsOnlyKeys("salesforce.pubsub.tls");
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sfstream.ReplayGap;
 import dev.sfstream.StreamingEvent;
 import dev.sfstream.replay.ReplayFallback;
+import dev.sfstream.replay.ReplayPosition;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +123,30 @@ class SourceRecordMapperTest {
 
         assertThat(maps.toRecord(event).key()).isEqualTo("12");
         assertThat(SourceRecordMapper.eventType(event)).isEqualTo("deleted");
+    }
+
+    @Test
+    void aPubSubEventKeepsItsReplayIdBytesInItsOffsetAndAHeader() throws Exception {
+        ObjectNode message = (ObjectNode) JSON.readTree(("{'channel':'/event/Order__e','data':{'schema':'s1',"
+                + "'payload':{'CreatedDate':'2026-11-23T09:00:00.000Z','Order_Number__c':'42'},'event':{"
+                + "'replayId':9,'EventUuid':'u-1'}}}").replace('\'', '"'));
+        ReplayPosition nine = ReplayPosition.ofBytes(new byte[] {0, 0, 0, 0, 0, 0, 0, 9});
+        SourceRecord record = maps.toRecord(StreamingEvent.of(message, RECEIVED, nine));
+
+        assertThat(record.sourceOffset()).isEqualTo(Map.of("replayId", 9L, "replayPosition", "pubsub:AAAAAAAAAAk="));
+        assertThat(header(record, "sfstream.replayPosition")).isEqualTo("pubsub:AAAAAAAAAAk=");
+        assertThat(record.headers().lastWithName("sfstream.replayId").value()).isEqualTo(9L);
+        assertThat(record.key()).isEqualTo("9");
+
+        ReplayPosition long12 = ReplayPosition.ofBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+        SourceRecord wide = maps.toRecord(StreamingEvent.of(message, RECEIVED, long12));
+        assertThat(SourceOffsets.position(wide.sourceOffset())).hasValue(long12);
+        assertThat(header(wide, "sfstream.replayPosition")).isEqualTo(long12.encode());
+    }
+
+    @Test
+    void aStreamingApiEventHasNoReplayPositionHeader() throws Exception {
+        assertThat(maps.toRecord(pushTopic()).headers().lastWithName("sfstream.replayPosition")).isNull();
     }
 
     @Test
