@@ -34,15 +34,13 @@ import org.slf4j.LoggerFactory;
  *       that starts after the last event this process handed out or committed (the client's answer to
  *       {@code replayStart}), or after the latest replay ID the server reported if that is later: never from the
  *       tip of the stream unless the application asked for new events only and none came yet.</li>
- *   <li>Flow control: the stream has at most {@code credit} events (at most 100) requested and not received; more
- *       are requested when half of them arrived, and only while the consumer has room. So credit never runs out while
- *       the consumer takes events (Salesforce closes a stream left without credit for 60 seconds), and a consumer
- *       that falls behind holds the server back. A stream the server closed while the consumer had no room opens
- *       again once it has.</li>
+ *   <li>Flow control ({@link FlowControl}): at most {@code credit} events requested ahead of the consumer, topped
+ *       up while it has room. A stream the server closed while the consumer had no room opens again once it
+ *       has.</li>
  *   <li>Events are decoded with the schema their own schema ID names, fetched once; a response waits, in order, for
  *       the schemas its events need.</li>
- *   <li>A stream silent for longer than the keepalive interval plus the margin while credit is pending (the server
- *       sends keepalives then) is cancelled and resumed.</li>
+ *   <li>A stream silent for longer than the keepalive interval plus the margin while events are pending (the
+ *       server sends keepalives then) is cancelled and resumed.</li>
  *   <li>The subscription is confirmed at the stream's first response, or, when nothing is due (new events only, and
  *       the keepalive comes after up to 270 seconds), once it has been open for {@link #CONFIRM_AFTER} without being
  *       refused: Salesforce refuses a replay ID or a topic at once.</li>
@@ -62,6 +60,7 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
     private final Backoff backoff;
     private final SchemaWait waiting;
     private final ManagedCommits commits;
+    private final FlowControl flow;
 
     // Everything below is confined to the lane.
     private boolean topicChecked;
@@ -72,10 +71,7 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
     private boolean accepted;
     private String recovering;
     private int generation;
-    private int pending;
     private StreamCalls.Call call;
-    private long lastHeard;
-    private long lastRequested;
     private ReplayFrom sent = ReplayFrom.NEW_EVENTS;
     private Instant sentAt;
     private ByteString lastSeen;
@@ -89,6 +85,7 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
         this.backoff = new Backoff(session.context.backoffInitial(), session.context.backoffMax());
         this.commits = managed == null ? null : new ManagedCommits(managed, channel);
         this.waiting = new SchemaWait(session, this);
+        this.flow = new FlowControl(session.transport.credit());
     }
 
     ChannelName channel() {
@@ -174,11 +171,9 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
             }
         }
         int gen = ++generation;
-        int credit = session.transport.credit();
+        int credit = flow.window();
         tokenUsed = session.tokens.current();
-        pending = credit;
-        lastHeard = System.nanoTime();
-        lastRequested = lastHeard;
+        flow.opened(System.nanoTime());
         sent = start;
         sentAt = Instant.now();
         everOpened = true;
@@ -225,7 +220,7 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
         if (gen != generation || stopped) {
             return;
         }
-        lastHeard = System.nanoTime();
+        flow.received(b.events().size(), System.nanoTime());
         session.tokens.worked(tokenUsed);
         healing.succeeded();
         backoff.reset();
@@ -244,7 +239,6 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
         if (b.commit() != null && commits != null) {
             commits.answered(b.commit());
         }
-        pending = Math.max(0, pending - b.events().size());
         topUp(); // before decoding: the server prepares the next response while this one is decoded
         if (!b.events().isEmpty() || !b.latest().isEmpty()) {
             waiting.add(gen, b);
@@ -298,19 +292,15 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
         }
     }
 
-    /** Requests more events when half the credit arrived and the consumer has room. */
+    /** Requests more events when flow control says so. */
     private void topUp() {
         if (call == null || stopped) {
             return;
         }
-        int window = session.transport.credit();
-        if (pending > window / 2 || !session.listener.hasRoom()) {
-            return;
+        int n = flow.topUp(session.listener.hasRoom(), System.nanoTime());
+        if (n > 0) {
+            call.request(n);
         }
-        int n = window - pending;
-        call.request(n);
-        pending += n;
-        lastRequested = System.nanoTime();
     }
 
     /** The consumer has room again. */
@@ -409,10 +399,10 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
 
     /** Cancels a stream that was silent too long, and resumes it. */
     void checkLiveness(long now, long limitNanos) {
-        if (call == null || pending == 0 || stopped) {
+        if (call == null || stopped) {
             return;
         }
-        long quiet = now - Math.max(lastHeard, lastRequested);
+        long quiet = flow.silence(now);
         if (quiet > limitNanos) {
             String why = channel + ": nothing came for " + Duration.ofNanos(quiet).toMillis() + " ms, keepalives "
                     + "included";
