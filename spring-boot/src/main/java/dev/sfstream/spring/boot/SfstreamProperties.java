@@ -68,10 +68,17 @@ public class SfstreamProperties implements Validator {
     private String targetOrg;
 
     /**
-     * Where replay markers are kept: a path or file:..., redis://... or rediss://... (module sfstream-redis), or
-     * memory: (lost on restart).
+     * Where replay markers are kept: a path or file:..., redis://... or rediss://... (module sfstream-redis),
+     * jdbc:postgresql://... (module sfstream-jdbc), jdbc (the application's DataSource, module sfstream-jdbc: markers
+     * commit in the handlers' transactions), or memory: (lost on restart).
      */
     private String replayStore = "memory:";
+
+    /** Settings of particular replay stores. */
+    private final Replay replay = new Replay();
+
+    /** Replicas of the application that share its channels: one consumes, the others wait. */
+    private final Exclusive exclusive = new Exclusive();
 
     /** Namespace of this application's markers in the replay store; the org ID when not set. */
     private String replayNamespace;
@@ -130,6 +137,82 @@ public class SfstreamProperties implements Validator {
         NEW,
         /** Every event Salesforce still retains, then new ones. */
         ALL
+    }
+
+    /** Settings of particular replay stores. */
+    public static class Replay {
+        /** The replay store on the application's DataSource (sfstream.replay-store=jdbc). */
+        private final Jdbc jdbc = new Jdbc();
+
+        public Jdbc getJdbc() {
+            return jdbc;
+        }
+    }
+
+    /** The replay store on the application's DataSource (sfstream.replay-store=jdbc). */
+    public static class Jdbc {
+        /**
+         * Whether the store creates its two tables (sfstream_replay_marker, sfstream_lease) when they are missing;
+         * false when a migration tool or a DBA creates them (JdbcReplayStore.schema() gives the DDL).
+         */
+        private boolean createTables = true;
+
+        /**
+         * Whether each event's handlers run in a transaction of the application's PlatformTransactionManager that
+         * also commits the event's marker: the handlers' database writes and the marker commit together, and an
+         * event whose marker is committed is never handled again. False commits markers after the handlers, as
+         * other stores do.
+         */
+        private boolean transactional = true;
+
+        public boolean isCreateTables() {
+            return createTables;
+        }
+
+        public void setCreateTables(boolean createTables) {
+            this.createTables = createTables;
+        }
+
+        public boolean isTransactional() {
+            return transactional;
+        }
+
+        public void setTransactional(boolean transactional) {
+            this.transactional = transactional;
+        }
+    }
+
+    /** Replicas of the application that share its channels. */
+    public static class Exclusive {
+        /**
+         * Name of the exclusive group this application is a replica of: only the replica holding the group's lease
+         * consumes, the others wait as standbys and one takes over when it stops or dies. Needs a replay store the
+         * replicas share and that elects: redis://..., jdbc:postgresql://... or jdbc. Unset: every instance
+         * consumes.
+         */
+        private String group;
+
+        /**
+         * How long the lease lasts without renewal (renewed every third of it): a standby takes over within about
+         * this long plus a third after the active replica dies, and at once after it shuts down.
+         */
+        private Duration leaseTtl = Duration.ofSeconds(15);
+
+        public String getGroup() {
+            return group;
+        }
+
+        public void setGroup(String group) {
+            this.group = group;
+        }
+
+        public Duration getLeaseTtl() {
+            return leaseTtl;
+        }
+
+        public void setLeaseTtl(Duration leaseTtl) {
+            this.leaseTtl = leaseTtl;
+        }
     }
 
     /** The emulator, a local Salesforce org, started inside the application. */
@@ -201,7 +284,17 @@ public class SfstreamProperties implements Validator {
             errors.rejectValue("transport", "invalid", String.valueOf(e.getMessage()));
         }
         if (p.replayStore == null || p.replayStore.isBlank()) {
-            errors.rejectValue("replayStore", "required", "must be set: a path, file:..., redis://... or memory:");
+            errors.rejectValue("replayStore", "required", "must be set: a path, file:..., redis://..., "
+                    + "jdbc:postgresql://..., jdbc or memory:");
+        }
+        if (p.exclusive.group != null && p.exclusive.group.isBlank()) {
+            errors.rejectValue("exclusive.group", "required", "must not be blank: name the group the replicas share, "
+                    + "or leave it unset for an application that runs once");
+        }
+        if (p.exclusive.leaseTtl == null || p.exclusive.leaseTtl.isNegative() || p.exclusive.leaseTtl.isZero()) {
+            // Boot shows a nested field as it is spelt here (leaseTtl): the message names the property as it is set.
+            errors.rejectValue("exclusive.leaseTtl", "range", "sfstream.exclusive.lease-ttl must be a positive "
+                    + "duration, such as 15s");
         }
         if (p.queueCapacity < 1) {
             errors.rejectValue("queueCapacity", "range", "must be 1 or more");
@@ -346,6 +439,14 @@ public class SfstreamProperties implements Validator {
 
     public void setReplayStore(String replayStore) {
         this.replayStore = replayStore;
+    }
+
+    public Replay getReplay() {
+        return replay;
+    }
+
+    public Exclusive getExclusive() {
+        return exclusive;
     }
 
     public String getReplayNamespace() {

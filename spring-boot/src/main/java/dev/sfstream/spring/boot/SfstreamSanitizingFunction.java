@@ -8,8 +8,8 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 /**
  * Keeps sfstream's secrets out of {@code /actuator/env} and {@code /actuator/configprops} when an application lets
  * them show values: the client secret, password, security token, refresh token and access token are masked
- * whatever Boot's own rules, and the password in a {@code redis://user:password@host} replay store location is
- * replaced by {@code ***}.
+ * whatever Boot's own rules, and the password in a {@code redis://user:password@host} or
+ * {@code jdbc:postgresql://host/db?password=...} replay store location is replaced by {@code ***}.
  */
 public class SfstreamSanitizingFunction implements SanitizingFunction {
     /** Key endings, lower case without separators, as in sfstream.client-secret or SFSTREAM_CLIENT_SECRET. */

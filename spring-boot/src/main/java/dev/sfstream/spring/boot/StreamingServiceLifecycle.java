@@ -6,6 +6,7 @@ import dev.sfstream.StreamingClient;
 import dev.sfstream.StreamingException;
 import dev.sfstream.StreamingObserver;
 import dev.sfstream.auth.Authenticator;
+import dev.sfstream.replay.LeasedReplayStore;
 import dev.sfstream.replay.ReplayFrom;
 import dev.sfstream.replay.ReplayStore;
 import dev.sfstream.service.HandlerFailure;
@@ -93,6 +94,7 @@ public class StreamingServiceLifecycle implements SmartLifecycle, SmartInitializ
     /** Checks the handler methods and builds the client as soon as every bean exists, before anything starts. */
     @Override
     public void afterSingletonsInstantiated() {
+        checkExclusiveGroup();
         synchronized (lock) {
             if (!handlerBeans.beans().isEmpty() && prepared == null && current == null) {
                 prepared = prepare();
@@ -123,9 +125,10 @@ public class StreamingServiceLifecycle implements SmartLifecycle, SmartInitializ
             }
             current = run;
             running = true;
-            LOG.info("sfstream: consuming {} with {} handler bean(s), {} (replay store {})",
-                    run.service().channels(), handlerBeans.beans().size(), authenticator,
-                    StoreLocation.redact(properties.getReplayStore()));
+            String group = properties.getExclusive().getGroup();
+            LOG.info("sfstream: {} {} with {} handler bean(s), {} (replay store {})", group == null ? "consuming"
+                    : "replica of exclusive group " + group + " for", run.service().channels(),
+                    handlerBeans.beans().size(), authenticator, StoreLocation.redact(properties.getReplayStore()));
         }
     }
 
@@ -240,12 +243,14 @@ public class StreamingServiceLifecycle implements SmartLifecycle, SmartInitializ
         Run run = last;
         if (run == null) {
             return new SfstreamStatus(false, ConnectionState.NEW, handlerBeans.beans().isEmpty() ? "no handler beans"
-                    : "not started", Optional.empty(), List.of(), List.of(), Map.of());
+                    : "not started", Optional.empty(), List.of(), List.of(), Map.of(), List.of());
         }
         ClientStatus shown = run.statuses().get(0);
         StreamingException fatal = null;
         Map<String, Instant> lastEvents = new TreeMap<>();
+        List<SfstreamStatus.Replica> replicas = new ArrayList<>();
         for (ClientStatus s : run.statuses()) {
+            s.replica().ifPresent(replicas::add);
             if (rank(s.state()) < rank(shown.state())) {
                 shown = s;
             }
@@ -257,7 +262,7 @@ public class StreamingServiceLifecycle implements SmartLifecycle, SmartInitializ
         StreamingService service = run.service();
         return new SfstreamStatus(running, shown.state(), shown.reason(),
                 Optional.ofNullable(fatal).map(Throwable::getMessage), new ArrayList<>(service.channels()),
-                new ArrayList<>(service.stoppedChannels()), lastEvents);
+                new ArrayList<>(service.stoppedChannels()), lastEvents, replicas);
     }
 
     /** How healthy a state is, the least first; a state this module does not know counts as connected. */
@@ -269,6 +274,28 @@ public class StreamingServiceLifecycle implements SmartLifecycle, SmartInitializ
             case "NEW" -> 3;
             default -> 4;
         };
+    }
+
+    /**
+     * Replicas need a store that elects one consumer among them; the client refuses any other at {@code build()}, and
+     * this says so naming the property, before anything is built.
+     */
+    private void checkExclusiveGroup() {
+        String group = properties.getExclusive().getGroup();
+        if (group != null && !(replayStore instanceof LeasedReplayStore)) {
+            throw new SfstreamPropertyException("sfstream.exclusive.group", group, "replicas need a replay store "
+                    + "they share and that elects one consumer among them (Redis or JDBC), and the replay store is "
+                    + StoreLocation.redact(String.valueOf(replayStore)) + ": set sfstream.replay-store to "
+                    + "redis://..., jdbc:postgresql://... or jdbc (the application's DataSource)");
+        }
+    }
+
+    /**
+     * The exclusive group of a client: {@code sfstream.exclusive.group} for the Streaming API client, and that name
+     * with {@code :pubsub} for the Pub/Sub API client, whose channels another replica may hold.
+     */
+    static String group(String group, Transport transport) {
+        return "bayeux".equals(transport.name()) ? group : group + ":" + transport.name();
     }
 
     /** Builds the clients (not connected) and the service, checking every handler method. */
@@ -304,7 +331,8 @@ public class StreamingServiceLifecycle implements SmartLifecycle, SmartInitializ
 
     /** A client on a transport, told to a status of its own (added to {@code statuses}) and the observer beans. */
     private StreamingClient client(Transport transport, List<ClientStatus> statuses) {
-        ClientStatus status = new ClientStatus(Clock.systemUTC());
+        String group = properties.getExclusive().getGroup();
+        ClientStatus status = new ClientStatus(Clock.systemUTC(), group == null ? null : group(group, transport));
         statuses.add(status);
         List<StreamingObserver> all = new ArrayList<>();
         all.add(status);
@@ -324,8 +352,12 @@ public class StreamingServiceLifecycle implements SmartLifecycle, SmartInitializ
         if (properties.getReplayNamespace() != null && !properties.getReplayNamespace().isBlank()) {
             b.replayNamespace(properties.getReplayNamespace());
         }
+        if (group != null) {
+            b.exclusive(group(group, transport)).leaseTtl(properties.getExclusive().getLeaseTtl());
+        }
         clientCustomizers.orderedStream().forEach(c -> c.customize(b));
         StreamingClient client = b.observer(observer).build();
+        status.client(client);
         client.addConnectionListener(status);
         connectionListeners.orderedStream().forEach(client::addConnectionListener);
         return client;

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The metadata IDEs read: every sfstream.* property is there with a type and a description. */
@@ -32,11 +34,19 @@ class ConfigurationMetadataTest {
                 "sfstream.replay-fallback", "sfstream.replay-namespace", "sfstream.api-version", "sfstream.transport",
                 "sfstream.queue-capacity", "sfstream.connection-timeout", "sfstream.concurrency", "sfstream.retries",
                 "sfstream.retry-backoff", "sfstream.error-policy", "sfstream.shutdown-timeout",
-                "sfstream.emulator.enabled", "sfstream.emulator.port", "sfstream.emulator.data-file");
+                "sfstream.emulator.enabled", "sfstream.emulator.port", "sfstream.emulator.data-file",
+                "sfstream.exclusive.group", "sfstream.exclusive.lease-ttl", "sfstream.replay.jdbc.create-tables",
+                "sfstream.replay.jdbc.transactional");
+        Map<String, String> defaults = new HashMap<>();
         for (JsonNode property : metadata.path("properties")) {
-            if (property.path("name").asText().equals("sfstream.shutdown-timeout")) {
-                assertThat(property.path("defaultValue").asText()).isEqualTo("10s");
+            if (property.has("defaultValue")) {
+                defaults.put(property.path("name").asText(), property.path("defaultValue").asText());
             }
         }
+        assertThat(defaults).containsEntry("sfstream.shutdown-timeout", "10s")
+                .containsEntry("sfstream.exclusive.lease-ttl", "15s")
+                .containsEntry("sfstream.replay.jdbc.create-tables", "true")
+                .containsEntry("sfstream.replay.jdbc.transactional", "true")
+                .doesNotContainKey("sfstream.exclusive.group");
     }
 }

@@ -26,6 +26,24 @@ class SecretsTest {
     }
 
     @Test
+    void aJdbcLocationLosesItsPasswordParameters() {
+        assertThat(StoreLocation.redact("jdbc:postgresql://db:5432/app?user=app&password=s3cret&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db:5432/app?user=app&password=***&ssl=true");
+        assertThat(StoreLocation.redact("jdbc:postgresql://db/app?password=s3cret"))
+                .isEqualTo("jdbc:postgresql://db/app?password=***");
+        assertThat(StoreLocation.redact("jdbc:postgresql://db/app?user=app&PASSWORD=s3cret&sslpassword=k3y"))
+                .isEqualTo("jdbc:postgresql://db/app?user=app&PASSWORD=***&sslpassword=***");
+        assertThat(StoreLocation.redact("jdbc:postgresql://db/app?user=app")).isEqualTo(
+                "jdbc:postgresql://db/app?user=app");
+        assertThat(StoreLocation.redact("jdbc")).isEqualTo("jdbc");
+        // What /actuator/env and /actuator/configprops show of the property, however it is spelt.
+        for (String key : new String[] {"sfstream.replay-store", "sfstream.replayStore", "SFSTREAM_REPLAY_STORE"}) {
+            assertThat(shown(key, "jdbc:postgresql://db/app?user=app&password=s3cret")).as(key)
+                    .isEqualTo("jdbc:postgresql://db/app?user=app&password=***");
+        }
+    }
+
+    @Test
     void secretsAreMaskedWhateverTheKeysSpelling() {
         for (String key : new String[] {"sfstream.client-secret", "sfstream.clientSecret", "SFSTREAM_CLIENT_SECRET",
             "sfstream.password", "sfstream.security-token", "sfstream.refresh-token", "sfstream.access-token",

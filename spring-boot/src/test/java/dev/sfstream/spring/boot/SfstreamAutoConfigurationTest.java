@@ -13,8 +13,10 @@ import dev.sfstream.auth.RefreshTokenAuthenticator;
 import dev.sfstream.auth.SfCliAuthenticator;
 import dev.sfstream.auth.StaticTokenAuthenticator;
 import dev.sfstream.emulator.Emulator;
+import dev.sfstream.jdbc.JdbcReplayStore;
 import dev.sfstream.replay.ReplayStore;
 import dev.sfstream.service.Subscribe;
+import dev.sfstream.transport.Transport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -33,6 +35,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 
 /**
  * Every condition and property of the auto-configuration, in contexts that never reach Salesforce: the client is
@@ -212,6 +215,40 @@ class SfstreamAutoConfigurationTest {
                     assertThat(ctx).doesNotHaveBean(Emulator.class);
                     assertThat(ctx).getBean(Authenticator.class).isInstanceOf(PasswordAuthenticator.class);
                 });
+    }
+
+    @Test
+    void replayStoreJdbcWithoutADataSourceSaysWhatToAdd() {
+        ApplicationContextRunner jdbc = runner.withConfiguration(AutoConfigurations.of(
+                SfstreamJdbcAutoConfiguration.class)).withPropertyValues(PASSWORD_FLOW)
+                .withPropertyValues("sfstream.replay-store=jdbc");
+        failsNaming(jdbc.withClassLoader(new FilteredClassLoader(JdbcReplayStore.class)), "sfstream.replay-store",
+                "add dev.sfstream:sfstream-jdbc");
+        failsNaming(jdbc.withClassLoader(new FilteredClassLoader(DataSourceUtils.class)), "sfstream.replay-store",
+                "add spring-boot-starter-jdbc");
+        failsNaming(jdbc, "sfstream.replay-store", "no single DataSource bean");
+    }
+
+    @Test
+    void anExclusiveGroupMakesEachClientAReplicaOfIt() {
+        assertThat(StreamingServiceLifecycle.group("orders", Transport.bayeux())).isEqualTo("orders");
+        // The Pub/Sub client's channels may be held by another replica than the Streaming API client's.
+        Transport pubSub = Transport.named("pubsub");
+        assertThat(StreamingServiceLifecycle.group("orders", pubSub)).isEqualTo("orders:pubsub");
+        runner.withPropertyValues(PASSWORD_FLOW).withPropertyValues("sfstream.exclusive.group=orders")
+                .withUserConfiguration(OwnLeasedStore.class).withUserConfiguration(Handlers.class).run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    SfstreamStatus status = ctx.getBean(StreamingServiceLifecycle.class).status();
+                    assertThat(status.replicas()).isEmpty(); // not started: no client has a part yet
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnLeasedStore {
+        @Bean
+        ReplayStore myStore() {
+            return ReplayStore.inMemory(); // elects among clients of this JVM: enough for a context that never starts
+        }
     }
 
     @Test

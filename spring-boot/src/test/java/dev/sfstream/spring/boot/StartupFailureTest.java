@@ -45,6 +45,16 @@ class StartupFailureTest {
         "sfstream.emulator.port=70000                     | sfstream.emulator.port    | port number",
         "sfstream.replay-store=redis://:hunter2@127.0.0.1:1/0 | sfstream.replay-store | redis://:***@127.0.0.1:1/0",
         "sfstream.replay-store=ftp://host/x               | sfstream.replay-store     | ftp://host/x",
+        "sfstream.replay-store=jdbc:postgresql://127.0.0.1:1/app?user=app&password=hunter2"
+            + " | sfstream.replay-store | cannot reach PostgreSQL at jdbc:postgresql://127.0.0.1:1/app?user=app"
+            + "&password=***",
+        "sfstream.replay-store=jdbc                       | sfstream.replay-store     | set spring.datasource.url",
+        "sfstream.exclusive.group=orders                  | sfstream.exclusive.group  | replay-store is memory:",
+        "sfstream.exclusive.group=orders;sfstream.replay-store=file:target/exclusive-replay.json"
+            + " | sfstream.exclusive.group | set sfstream.replay-store to redis://..., jdbc:postgresql://... or jdbc",
+        "sfstream.exclusive.group=                        | sfstream.exclusive.group  | must not be blank",
+        "sfstream.exclusive.group=orders;sfstream.exclusive.lease-ttl=0s"
+            + " | sfstream.exclusive.lease-ttl | positive duration",
     })
     void aBadValueFailsTheStartNamingTheProperty(String settings, String property, String reason,
             CapturedOutput output) {
