@@ -67,6 +67,7 @@ public final class PubSubPublisher implements AutoCloseable {
                 b.requestTimeout, b.connectionTimeout, b.backoffInitial, b.backoffMax);
     }
 
+    /** A builder: an authenticator and a topic are required, the rest has defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -169,7 +170,10 @@ public final class PubSubPublisher implements AutoCloseable {
         return "PubSubPublisher[" + topic + ", " + transport + "]";
     }
 
-    /** Builds a {@link PubSubPublisher}; {@link #build()} checks every setting and names the one that is wrong. */
+    /**
+     * Builds a {@link PubSubPublisher}; {@link #build()} checks every setting and names the one that is wrong. Not
+     * thread-safe: one thread builds, and the publisher it builds is thread-safe.
+     */
     public static final class Builder {
         private PubSubTransport transport = PubSubTransport.defaults();
         private Authenticator authenticator;

@@ -91,6 +91,7 @@ public final class PubSubTransport implements Transport {
         return DEFAULTS;
     }
 
+    /** A builder with every default: Salesforce's global endpoint, verified TLS, credit 100. */
     public static Builder builder() {
         return new Builder();
     }
@@ -242,7 +243,8 @@ public final class PubSubTransport implements Transport {
     }
 
     /**
-     * Builds a {@link PubSubTransport}; {@link #build()} checks every setting and names the one that is wrong.
+     * Builds a {@link PubSubTransport}; {@link #build()} checks every setting and names the one that is wrong. Not
+     * thread-safe: one thread builds, and the transport it builds is immutable.
      */
     public static final class Builder {
         private Endpoint endpoint = Endpoint.parse(DEFAULT_ENDPOINT);

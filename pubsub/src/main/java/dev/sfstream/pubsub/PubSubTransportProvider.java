@@ -5,7 +5,8 @@ import dev.sfstream.transport.TransportProvider;
 
 /**
  * Serves {@code Transport.named("pubsub")}: {@link PubSubTransport#defaults()}. Found by {@link java.util.ServiceLoader}
- * through {@code META-INF/services/dev.sfstream.transport.TransportProvider}; not for direct use.
+ * through {@code META-INF/services/dev.sfstream.transport.TransportProvider}; not for direct use. Stateless and
+ * thread-safe.
  */
 public final class PubSubTransportProvider implements TransportProvider {
     /** For {@link java.util.ServiceLoader}. */

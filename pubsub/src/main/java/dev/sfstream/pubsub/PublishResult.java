@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * What Salesforce answered for one published event: its replay ID, or why it refused the event (its
- * {@code PublishResult.error}: a payload over 1 MB, a missing required field, ...). Immutable.
+ * {@code PublishResult.error}: a payload over 1 MB, a missing required field, ...). Immutable and thread-safe.
  *
  * @param topic the topic published to
  * @param correlationKey the key the event was sent with (given, or a UUID made for it)
