@@ -1,5 +1,6 @@
 package dev.sfstream.jdbc;
 
+import dev.sfstream.ReplayStoreException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -22,6 +23,38 @@ abstract class ConnectionSource implements AutoCloseable {
 
     @Override
     public abstract void close();
+
+    /** Something done with a connection of the store. */
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Does {@code work} with a connection and gives it back (closed instead when the failure broke it).
+     *
+     * @param what what is done, for the message: "renew the lease of group g"
+     * @param where the database, without its password
+     * @throws ReplayStoreException when it fails: "cannot " + what + " in PostgreSQL at " + where + the reason
+     */
+    <T> T with(String what, String where, Work<T> work) {
+        Connection c;
+        try {
+            c = get();
+        } catch (SQLException e) {
+            throw new ReplayStoreException("cannot " + what + " in PostgreSQL at " + where + ": "
+                    + PgFailure.describe(e), e);
+        }
+        boolean broken = false;
+        try {
+            return work.run(c);
+        } catch (SQLException e) {
+            broken = PgFailure.brokeConnection(e);
+            throw new ReplayStoreException("cannot " + what + " in PostgreSQL at " + where + ": "
+                    + PgFailure.describe(e), e);
+        } finally {
+            release(c, broken);
+        }
+    }
 
     static ConnectionSource of(DataSource dataSource) {
         return new Pooled(dataSource);

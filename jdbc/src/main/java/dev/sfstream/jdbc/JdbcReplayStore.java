@@ -16,19 +16,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Replay markers in PostgreSQL, for services that keep their data there: replicas share the markers, elect one
@@ -56,13 +51,10 @@ import org.slf4j.LoggerFactory;
  * Thread-safe. Messages, logs and {@link #toString()} show the database without its password.
  */
 public final class JdbcReplayStore implements LeasedReplayStore {
-    private static final Logger LOG = LoggerFactory.getLogger(JdbcReplayStore.class);
-
     private final ConnectionSource source;
     private final String where;
     private final MarkerWriter writer;
-    /** Per namespace and group, the TTL of the lease this store last granted: the idle bound of handler txns. */
-    private final Map<String, Duration> ttls = new ConcurrentHashMap<>();
+    private final Leases leases;
     private volatile boolean closed;
 
     private JdbcReplayStore(Builder b) {
@@ -70,12 +62,13 @@ public final class JdbcReplayStore implements LeasedReplayStore {
                 b.properties);
         this.where = b.where();
         try {
-            prepare(b.createTables);
+            StoreTables.prepare(source, where, b.createTables);
         } catch (RuntimeException e) {
             source.close();
             throw e;
         }
         this.writer = new MarkerWriter(source, where, b.commitInterval, b.retryFor);
+        this.leases = new Leases(source, where, writer);
     }
 
     /** A builder for a store on the application's data source (its pool): the handlers' own database. */
@@ -100,111 +93,6 @@ public final class JdbcReplayStore implements LeasedReplayStore {
         }
     }
 
-    /** Checks the connection and the tables (creating them when allowed and missing), with clear errors. */
-    private void prepare(boolean createTables) {
-        Connection c;
-        try {
-            c = source.get();
-        } catch (SQLException e) {
-            throw PgFailure.atOpen(e, where);
-        }
-        boolean failed = false;
-        try {
-            if (!tablesExist(c)) {
-                if (!createTables) {
-                    throw new ReplayStoreException("the replay store's tables " + Sql.MARKER_TABLE + " and "
-                            + Sql.LEASE_TABLE + " do not exist in PostgreSQL at " + where + " (schema "
-                            + currentSchema(c) + ") and createTables is off: create them with the DDL of "
-                            + "JdbcReplayStore.schema() (in sfstream-jdbc's README), or allow createTables", null);
-                }
-                create(c);
-            }
-            check(c);
-        } catch (SQLException e) {
-            failed = true;
-            throw PgFailure.atOpen(e, where);
-        } finally {
-            source.release(c, failed);
-        }
-    }
-
-    private static boolean tablesExist(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT "
-                + "NULL")) {
-            s.setString(1, Sql.MARKER_TABLE);
-            s.setString(2, Sql.LEASE_TABLE);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getBoolean(1);
-            }
-        }
-    }
-
-    private static String currentSchema(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT current_schema()")) {
-            r.next();
-            return r.getString(1);
-        }
-    }
-
-    private static String currentUser(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT current_user")) {
-            r.next();
-            return r.getString(1);
-        }
-    }
-
-    private void create(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(schema());
-            LOG.info("sfstream: created the replay store's tables {} and {} in PostgreSQL at {}", Sql.MARKER_TABLE,
-                    Sql.LEASE_TABLE, where);
-        } catch (SQLException e) {
-            String state = String.valueOf(e.getSQLState());
-            if (state.equals("42501") || state.equals("3F000")) {
-                throw new ReplayStoreException("the replay store's tables " + Sql.MARKER_TABLE + " and "
-                        + Sql.LEASE_TABLE + " do not exist in PostgreSQL at " + where + " and user " + currentUser(c)
-                        + " may not create them in schema " + currentSchema(c) + " (" + PgFailure.describe(e)
-                        + "): create them with the DDL of JdbcReplayStore.schema() (in sfstream-jdbc's README) as a "
-                        + "user who may, and grant SELECT, INSERT, UPDATE on both to " + currentUser(c), e);
-            }
-            if (state.equals("23505") || state.equals("42P07")) {
-                return; // another replica created them at the same moment
-            }
-            throw e;
-        }
-    }
-
-    /** The tables are sfstream's (their columns are there) and this user may read and write them. */
-    private void check(Connection c) throws SQLException {
-        for (String[] table : new String[][] {{Sql.MARKER_TABLE, Sql.CHECK_MARKER_COLUMNS},
-            {Sql.LEASE_TABLE, Sql.CHECK_LEASE_COLUMNS}}) {
-            try (PreparedStatement s = c.prepareStatement("SELECT has_table_privilege(to_regclass(?), 'SELECT'), "
-                    + "has_table_privilege(to_regclass(?), 'INSERT'), has_table_privilege(to_regclass(?), 'UPDATE')")) {
-                s.setString(1, table[0]);
-                s.setString(2, table[0]);
-                s.setString(3, table[0]);
-                try (ResultSet r = s.executeQuery()) {
-                    r.next();
-                    if (!r.getBoolean(1) || !r.getBoolean(2) || !r.getBoolean(3)) {
-                        throw new ReplayStoreException("user " + currentUser(c) + " may not read and write the replay "
-                                + "store's table " + table[0] + " in PostgreSQL at " + where + ": GRANT SELECT, "
-                                + "INSERT, UPDATE ON " + table[0] + " TO " + currentUser(c), null);
-                    }
-                }
-            }
-            try (Statement s = c.createStatement()) {
-                s.executeQuery(Sql.of(table[1])).close();
-            } catch (SQLException e) {
-                if ("42703".equals(e.getSQLState())) {
-                    throw new ReplayStoreException("the table " + table[0] + " in PostgreSQL at " + where + " is not "
-                            + "the replay store's (" + PgFailure.describe(e) + "); see JdbcReplayStore.schema()", e);
-                }
-                throw e;
-            }
-        }
-    }
-
     @Override
     public Optional<ReplayMarker> get(String namespace, String channel) {
         throwIfClosed();
@@ -214,7 +102,7 @@ public final class JdbcReplayStore implements LeasedReplayStore {
     }
 
     private ReplayMarker read(String namespace, String channel) {
-        return withConnection("read the marker of " + channel, c -> {
+        return source.with("read the marker of " + channel, where, c -> {
             try (PreparedStatement s = c.prepareStatement(Sql.of(Sql.GET))) {
                 s.setString(1, namespace);
                 s.setString(2, channel);
@@ -312,109 +200,21 @@ public final class JdbcReplayStore implements LeasedReplayStore {
 
     // ---------------------------------------------------------------------------------------------- leases
 
+    /**
+     * Takes the group's lease when it is free or expired (by the database's clock), raising the epoch, or renews it
+     * for its holder. A takeover waits at most a third of the TTL for the old holder's open handler transactions,
+     * and returns empty when they are still open.
+     */
     @Override
     public Optional<Lease> acquire(String namespace, String group, String owner, Duration ttl) {
         throwIfClosed();
-        Optional<Lease> lease = withConnection("take the lease of group " + group, c -> {
-            try (PreparedStatement peek = c.prepareStatement(Sql.of(Sql.LEASE_PEEK))) {
-                peek.setString(1, namespace);
-                peek.setString(2, group);
-                try (ResultSet r = peek.executeQuery()) {
-                    if (r.next() && !r.getString(1).equals(owner) && !r.getBoolean(3)) {
-                        return Optional.<Lease>empty(); // held by another, unexpired: no lock taken
-                    }
-                }
-            }
-            c.setAutoCommit(false);
-            try {
-                Optional<Lease> taken = take(c, namespace, group, owner, ttl);
-                c.commit();
-                return taken;
-            } catch (SQLException e) {
-                c.rollback();
-                if ("55P03".equals(e.getSQLState())) {
-                    // A handler transaction of the old holder is still open (a paused replica): wait for the next
-                    // try; PostgreSQL ends that transaction once it has been idle a lease's time.
-                    LOG.debug("sfstream: the lease of group {} is expired but still locked by a transaction of its "
-                            + "holder; trying again later", group);
-                    return Optional.<Lease>empty();
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        });
-        lease.ifPresent(l -> {
-            ttls.put(namespace + '\u0000' + group, ttl);
-            writer.epochSeen(namespace, group, l.epoch());
-        });
-        return lease;
-    }
-
-    private Optional<Lease> take(Connection c, String namespace, String group, String owner, Duration ttl)
-            throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(Sql.LOCK_TIMEOUT)) {
-            s.setString(1, Long.toString(Math.max(100, ttl.toMillis() / 3)));
-            s.executeQuery().close();
-        }
-        try (PreparedStatement s = c.prepareStatement(Sql.of(Sql.LEASE_ENSURE))) {
-            s.setString(1, namespace);
-            s.setString(2, group);
-            s.executeUpdate();
-        }
-        String holder;
-        long epoch;
-        boolean expired;
-        try (PreparedStatement s = c.prepareStatement(Sql.of(Sql.LEASE_LOCK))) {
-            s.setString(1, namespace);
-            s.setString(2, group);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                holder = r.getString(1);
-                epoch = r.getLong(2);
-                expired = r.getBoolean(3);
-            }
-        }
-        if (holder.equals(owner)) {
-            return renewIn(c, new Lease(namespace, group, owner, epoch), ttl);
-        }
-        if (!expired) {
-            return Optional.empty();
-        }
-        try (PreparedStatement s = c.prepareStatement(Sql.of(Sql.LEASE_TAKE))) {
-            s.setString(1, owner);
-            s.setLong(2, ttl.toMillis());
-            s.setString(3, namespace);
-            s.setString(4, group);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return Optional.of(new Lease(namespace, group, owner, r.getLong(1)));
-            }
-        }
+        return leases.acquire(namespace, group, owner, ttl);
     }
 
     @Override
     public Optional<Lease> renew(Lease lease, Duration ttl) {
         throwIfClosed();
-        Optional<Lease> renewed = withConnection("renew the lease of group " + lease.group(), c ->
-                renewIn(c, lease, ttl));
-        if (renewed.isEmpty()) {
-            writer.epochSeen(lease.namespace(), lease.group(), lease.epoch() + 1);
-        } else {
-            ttls.put(lease.namespace() + '\u0000' + lease.group(), ttl);
-        }
-        return renewed;
-    }
-
-    private static Optional<Lease> renewIn(Connection c, Lease lease, Duration ttl) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(Sql.of(Sql.LEASE_RENEW))) {
-            s.setLong(1, ttl.toMillis());
-            s.setString(2, lease.namespace());
-            s.setString(3, lease.group());
-            s.setString(4, lease.owner());
-            s.setLong(5, lease.epoch());
-            return s.executeUpdate() == 1 ? Optional.of(lease) : Optional.empty();
-        }
+        return leases.renew(lease, ttl);
     }
 
     @Override
@@ -422,15 +222,7 @@ public final class JdbcReplayStore implements LeasedReplayStore {
         if (closed) {
             return;
         }
-        withConnection("release the lease of group " + lease.group(), c -> {
-            try (PreparedStatement s = c.prepareStatement(Sql.of(Sql.LEASE_RELEASE))) {
-                s.setString(1, lease.namespace());
-                s.setString(2, lease.group());
-                s.setString(3, lease.owner());
-                s.setLong(4, lease.epoch());
-                return s.executeUpdate();
-            }
-        });
+        leases.release(lease);
     }
 
     // ------------------------------------------------------------------------------------ transactional commit
@@ -465,7 +257,7 @@ public final class JdbcReplayStore implements LeasedReplayStore {
             if (lease != null) {
                 writer.checkFence(lease, channel);
             }
-            Duration idle = lease == null ? null : ttls.get(lease.namespace() + '\u0000' + lease.group());
+            Duration idle = lease == null ? null : leases.idleBound(lease).orElse(null);
             String idleMillis = idle == null ? "0" : Long.toString(Math.max(1000, idle.toMillis()));
             try (PreparedStatement s = connection.prepareStatement(Sql.of(Sql.UPSERT_ONE))) {
                 s.setString(1, lease == null ? null : lease.namespace());
@@ -535,31 +327,6 @@ public final class JdbcReplayStore implements LeasedReplayStore {
         return new FencedException(lease.group(), lease.epoch(), "another replica of group " + lease.group()
                 + " took over (epoch " + newer + " after " + lease.epoch() + "): the marker of " + channel
                 + " was not written");
-    }
-
-    /** Something done with a connection of the store, its failure a {@link ReplayStoreException}. */
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T withConnection(String what, Work<T> work) {
-        Connection c;
-        try {
-            c = source.get();
-        } catch (SQLException e) {
-            throw new ReplayStoreException("cannot " + what + " in PostgreSQL at " + where + ": "
-                    + PgFailure.describe(e), e);
-        }
-        boolean broken = false;
-        try {
-            return work.run(c);
-        } catch (SQLException e) {
-            broken = PgFailure.brokeConnection(e);
-            throw new ReplayStoreException("cannot " + what + " in PostgreSQL at " + where + ": "
-                    + PgFailure.describe(e), e);
-        } finally {
-            source.release(c, broken);
-        }
     }
 
     private void throwIfClosed() {

@@ -1,16 +1,14 @@
 package dev.sfstream.spring.boot;
 
-import dev.sfstream.auth.LoginHost;
-import dev.sfstream.internal.Checks;
 import dev.sfstream.replay.ReplayFallback;
 import dev.sfstream.service.ErrorPolicy;
-import dev.sfstream.transport.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -75,10 +73,12 @@ public class SfstreamProperties implements Validator {
     private String replayStore = "memory:";
 
     /** Settings of particular replay stores. */
-    private final Replay replay = new Replay();
+    @NestedConfigurationProperty
+    private final SfstreamReplayProperties replay = new SfstreamReplayProperties();
 
     /** Replicas of the application that share its channels: one consumes, the others wait. */
-    private final Exclusive exclusive = new Exclusive();
+    @NestedConfigurationProperty
+    private final SfstreamExclusiveProperties exclusive = new SfstreamExclusiveProperties();
 
     /** Namespace of this application's markers in the replay store; the org ID when not set. */
     private String replayNamespace;
@@ -139,82 +139,6 @@ public class SfstreamProperties implements Validator {
         ALL
     }
 
-    /** Settings of particular replay stores. */
-    public static class Replay {
-        /** The replay store on the application's DataSource (sfstream.replay-store=jdbc). */
-        private final Jdbc jdbc = new Jdbc();
-
-        public Jdbc getJdbc() {
-            return jdbc;
-        }
-    }
-
-    /** The replay store on the application's DataSource (sfstream.replay-store=jdbc). */
-    public static class Jdbc {
-        /**
-         * Whether the store creates its two tables (sfstream_replay_marker, sfstream_lease) when they are missing;
-         * false when a migration tool or a DBA creates them (JdbcReplayStore.schema() gives the DDL).
-         */
-        private boolean createTables = true;
-
-        /**
-         * Whether each event's handlers run in a transaction of the application's PlatformTransactionManager that
-         * also commits the event's marker: the handlers' database writes and the marker commit together, and an
-         * event whose marker is committed is never handled again. False commits markers after the handlers, as
-         * other stores do.
-         */
-        private boolean transactional = true;
-
-        public boolean isCreateTables() {
-            return createTables;
-        }
-
-        public void setCreateTables(boolean createTables) {
-            this.createTables = createTables;
-        }
-
-        public boolean isTransactional() {
-            return transactional;
-        }
-
-        public void setTransactional(boolean transactional) {
-            this.transactional = transactional;
-        }
-    }
-
-    /** Replicas of the application that share its channels. */
-    public static class Exclusive {
-        /**
-         * Name of the exclusive group this application is a replica of: only the replica holding the group's lease
-         * consumes, the others wait as standbys and one takes over when it stops or dies. Needs a replay store the
-         * replicas share and that elects: redis://..., jdbc:postgresql://... or jdbc. Unset: every instance
-         * consumes.
-         */
-        private String group;
-
-        /**
-         * How long the lease lasts without renewal (renewed every third of it): a standby takes over within about
-         * this long plus a third after the active replica dies, and at once after it shuts down.
-         */
-        private Duration leaseTtl = Duration.ofSeconds(15);
-
-        public String getGroup() {
-            return group;
-        }
-
-        public void setGroup(String group) {
-            this.group = group;
-        }
-
-        public Duration getLeaseTtl() {
-            return leaseTtl;
-        }
-
-        public void setLeaseTtl(Duration leaseTtl) {
-            this.leaseTtl = leaseTtl;
-        }
-    }
-
     /** The emulator, a local Salesforce org, started inside the application. */
     public static class Emulator {
         /**
@@ -273,60 +197,7 @@ public class SfstreamProperties implements Validator {
     /** Checks every value that the client or the service would refuse later, naming the property. */
     @Override
     public void validate(Object target, Errors errors) {
-        SfstreamProperties p = (SfstreamProperties) target;
-        check(errors, "loginUrl", () -> LoginHost.of(p.loginUrl));
-        check(errors, "apiVersion", () -> Checks.streamingApiVersion(p.apiVersion));
-        try {
-            Transport.named(p.transport);
-            p.transportSettings.forEach((key, value) -> check(errors, "transportSettings[" + key + "]",
-                    () -> Transport.named(p.transport, Map.of(key, value))));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            errors.rejectValue("transport", "invalid", String.valueOf(e.getMessage()));
-        }
-        if (p.replayStore == null || p.replayStore.isBlank()) {
-            errors.rejectValue("replayStore", "required", "must be set: a path, file:..., redis://..., "
-                    + "jdbc:postgresql://..., jdbc or memory:");
-        }
-        if (p.exclusive.group != null && p.exclusive.group.isBlank()) {
-            errors.rejectValue("exclusive.group", "required", "must not be blank: name the group the replicas share, "
-                    + "or leave it unset for an application that runs once");
-        }
-        if (p.exclusive.leaseTtl == null || p.exclusive.leaseTtl.isNegative() || p.exclusive.leaseTtl.isZero()) {
-            // Boot shows a nested field as it is spelt here (leaseTtl): the message names the property as it is set.
-            errors.rejectValue("exclusive.leaseTtl", "range", "sfstream.exclusive.lease-ttl must be a positive "
-                    + "duration, such as 15s");
-        }
-        if (p.queueCapacity < 1) {
-            errors.rejectValue("queueCapacity", "range", "must be 1 or more");
-        }
-        if (p.concurrency < 1) {
-            errors.rejectValue("concurrency", "range", "must be 1 or more");
-        }
-        if (p.retries < 0) {
-            errors.rejectValue("retries", "range", "must be 0 or more");
-        }
-        if (p.retryBackoff == null || p.retryBackoff.isNegative()) {
-            errors.rejectValue("retryBackoff", "range", "must be 0 or a positive duration");
-        }
-        positive(errors, "connectionTimeout", p.connectionTimeout);
-        positive(errors, "shutdownTimeout", p.shutdownTimeout);
-        if (p.emulator.port < 0 || p.emulator.port > 65535) {
-            errors.rejectValue("emulator.port", "range", "must be a port number (0 to 65535; 0 picks a free one)");
-        }
-    }
-
-    private static void check(Errors errors, String field, Runnable check) {
-        try {
-            check.run();
-        } catch (IllegalArgumentException | NullPointerException e) {
-            errors.rejectValue(field, "invalid", String.valueOf(e.getMessage()));
-        }
-    }
-
-    private static void positive(Errors errors, String field, Duration value) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            errors.rejectValue(field, "range", "must be a positive duration");
-        }
+        SfstreamPropertiesValidation.validate((SfstreamProperties) target, errors);
     }
 
     public boolean isEnabled() {
@@ -441,11 +312,11 @@ public class SfstreamProperties implements Validator {
         this.replayStore = replayStore;
     }
 
-    public Replay getReplay() {
+    public SfstreamReplayProperties getReplay() {
         return replay;
     }
 
-    public Exclusive getExclusive() {
+    public SfstreamExclusiveProperties getExclusive() {
         return exclusive;
     }
 
