@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -35,10 +36,12 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class SfstreamJdbcAutoConfiguration {
     /**
      * The store on the application's DataSource: it borrows a connection per write and gives it back. Depends on the
-     * DataSource, so the context closes it (and the client, before it) before the DataSource.
+     * DataSource, so the context closes it (and the client, before it) before the DataSource. Opens (and checks its
+     * tables) after the application's database initialization: Flyway, Liquibase or a schema script may create them.
      */
     @Bean
     @ConditionalOnMissingBean(ReplayStore.class)
+    @DependsOnDatabaseInitialization
     public JdbcReplayStore sfstreamJdbcReplayStore(SfstreamProperties properties, DataSource dataSource) {
         boolean createTables = properties.getReplay().getJdbc().isCreateTables();
         try {
@@ -48,8 +51,8 @@ public class SfstreamJdbcAutoConfiguration {
             // not create them). The message says which, without a password.
             throw new SfstreamPropertyException("sfstream.replay-store", StoreLocation.DATA_SOURCE,
                     "the replay store on the application's DataSource cannot be opened: " + e.getMessage()
-                            + (createTables ? "" : " (sfstream.replay.jdbc.create-tables is false: set it to true, "
-                                    + "or create the tables with the DDL of JdbcReplayStore.schema())"));
+                            + (createTables ? "" : " (here: sfstream.replay.jdbc.create-tables=true; a migration "
+                                    + "or schema script that creates them runs before the store opens)"));
         }
     }
 

@@ -17,7 +17,10 @@ import dev.sfstream.jdbc.PostgresServer;
 import dev.sfstream.replay.ReplayFrom;
 import dev.sfstream.replay.ReplayStore;
 import dev.sfstream.service.ErrorPolicy;
+import dev.sfstream.service.Subscribe;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,9 +34,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -244,7 +250,35 @@ class TransactionalHandlersTest {
         assertThatThrownBy(() -> db.start(emulator, "sfstream.replay.jdbc.create-tables=false"))
                 .isInstanceOf(RuntimeException.class);
         assertThat(output.getAll()).contains("APPLICATION FAILED TO START").contains("sfstream.replay-store")
-                .contains("sfstream.replay.jdbc.create-tables is false").contains("JdbcReplayStore.schema()");
+                .contains("sfstream.replay.jdbc.create-tables=true").contains("JdbcReplayStore.schema()");
+    }
+
+    @Test
+    void withCreateTablesOffTheStoreOpensAfterTheApplicationsSchemaScriptCreatedThem(@TempDir Path dir)
+            throws Exception {
+        // The DDL of JdbcReplayStore.schema() in the application's own schema script, as with Flyway or Liquibase:
+        // the store must open after the script ran, not before.
+        Path script = dir.resolve("schema.sql");
+        Files.writeString(script, JdbcReplayStore.schema());
+        try (ConfigurableApplicationContext ctx = db.start(emulator, new Class<?>[] {Notes.class},
+                "sfstream.replay.jdbc.create-tables=false", "spring.sql.init.mode=always",
+                "spring.sql.init.schema-locations=" + script.toUri())) {
+            publish("O-1");
+            await().atMost(Duration.ofSeconds(20)).until(() -> ctx.getBean(Notes.class).numbers.size() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> db.marker() != null);
+        }
+    }
+
+    /** An application whose handler uses no database bean: nothing else orders the store after the script. */
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class Notes {
+        final List<String> numbers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Subscribe(CHANNEL)
+        void onOrder(String channel, StreamingEvent event) {
+            numbers.add(event.platformEvent().orElseThrow().payload().path("Order_Number__c").asText());
+        }
     }
 
     @Test
