@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sfstream.internal.Json;
+import dev.sfstream.internal.JsonTree;
 import dev.sfstream.internal.Timestamps;
 import dev.sfstream.replay.ReplayMarker;
 import dev.sfstream.replay.ReplayPosition;
@@ -86,7 +87,7 @@ public final class StreamingEvent {
 
     /** A replay gap notice for a channel, delivered in order with its events. */
     public static StreamingEvent gap(ReplayGap gap) {
-        ObjectNode json = Json.MAPPER.createObjectNode();
+        ObjectNode json = JsonTree.NODES.objectNode();
         json.put("channel", gap.channel());
         ObjectNode g = json.putObject("data").putObject("replayGap");
         g.put("refusedReplayId", gap.refusedReplayId());

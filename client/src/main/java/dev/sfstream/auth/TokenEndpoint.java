@@ -3,7 +3,7 @@ package dev.sfstream.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sfstream.AuthenticationException;
 import dev.sfstream.TransportException;
-import dev.sfstream.internal.Json;
+import dev.sfstream.internal.JsonTree;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -102,7 +102,7 @@ final class TokenEndpoint {
 
     private static JsonNode parse(String body) {
         try {
-            JsonNode node = Json.MAPPER.readTree(body);
+            JsonNode node = JsonTree.parse(body);
             return node != null && node.isObject() ? node : null;
         } catch (IOException e) {
             return null;

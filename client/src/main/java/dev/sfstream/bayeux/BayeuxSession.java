@@ -11,7 +11,7 @@ import dev.sfstream.TransportException;
 import dev.sfstream.auth.AccessToken;
 import dev.sfstream.internal.Backoff;
 import dev.sfstream.internal.Healing;
-import dev.sfstream.internal.Json;
+import dev.sfstream.internal.JsonTree;
 import dev.sfstream.internal.SerialExecutor;
 import dev.sfstream.internal.Shared;
 import dev.sfstream.transport.SessionListener;
@@ -39,18 +39,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Concurrency: every decision runs on the session's own serial lane (a {@link SerialExecutor} over the shared
  * worker pool), so the state needs no locks and an idle session holds no thread. HTTP completions and timers hop
- * onto the lane; the public methods may be called from any thread. Exactly one {@code /meta/connect} is
- * outstanding at a time; subscribe and unsubscribe go out on their own requests while it waits. Handshakes are at
- * least {@code handshakeMinInterval} apart, so a failing client cannot storm the org's client allocation.
+ * onto the lane; the public methods may be called from any thread. At most one {@code /meta/connect} is held by
+ * the server at a time ({@link ConnectLoop}, which also sends the next one while an answer is parsed); subscribe and
+ * unsubscribe go out on their own requests while it waits. Handshakes are at least {@code handshakeMinInterval}
+ * apart, so a failing client cannot storm the org's client allocation.
  */
 final class BayeuxSession implements TransportSession {
-    /** Responses with at most this many messages are handed over before the next long poll goes out. */
-    private static final int LIVE_BATCH = 16;
     private static final Logger LOG = LoggerFactory.getLogger(BayeuxSession.class);
 
     final TransportContext context;
     final SessionListener listener;
-    private final LongPollingTransport transport;
+    final LongPollingTransport transport;
     final SerialExecutor lane = new SerialExecutor(Shared.workers());
     private final Set<ScheduledFuture<?>> timers = ConcurrentHashMap.newKeySet();
     private final BayeuxSubscriptions subscriptions = new BayeuxSubscriptions(this);
@@ -58,21 +57,18 @@ final class BayeuxSession implements TransportSession {
     final Backoff connectBackoff;
     final Backoff handshakeBackoff;
     private final TokenRenewal renewal = new TokenRenewal(this);
+    private final ConnectLoop connectLoop = new ConnectLoop(this);
 
     // Everything below is confined to the lane.
     private volatile ConnectionState state = ConnectionState.NEW;
-    private volatile long connects;
+
     AccessToken token;
     String clientId;
     boolean replaySupported;
     Advice advice = Advice.DEFAULT;
     int generation;
     private long messageId;
-    private boolean connectInFlight;
-    private boolean firstConnect;
-    private boolean paused;
     private Instant lastHandshake = Instant.EPOCH;
-    private CompletableFuture<LongPollingTransport.Response> inFlightConnect;
     private CompletableFuture<Void> opening;
 
     BayeuxSession(TransportContext context, HttpClient http) {
@@ -86,7 +82,11 @@ final class BayeuxSession implements TransportSession {
 
     @Override
     public long fetches() {
-        return connects;
+        return connectLoop.connects();
+    }
+
+    ConnectionState state() {
+        return state;
     }
 
     boolean isClosed() {
@@ -140,9 +140,7 @@ final class BayeuxSession implements TransportSession {
     @Override
     public void resume() {
         lane.execute(() -> {
-            if (paused) {
-                connect();
-            }
+            connectLoop.resume();
         });
     }
 
@@ -229,8 +227,7 @@ final class BayeuxSession implements TransportSession {
             opening.complete(null);
             opening = null;
         }
-        firstConnect = true;
-        connect();
+        connectLoop.start();
         subscriptions.sendAll();
     }
 
@@ -249,125 +246,6 @@ final class BayeuxSession implements TransportSession {
 
     private static boolean isConcurrentLimit(BayeuxError e) {
         return e.code() == 403 && e.text().toLowerCase(java.util.Locale.ROOT).contains("limit");
-    }
-
-    // ---------------------------------------------------------------- connect loop
-
-    private void connect() {
-        if (clientId == null || state == ConnectionState.CLOSED || connectInFlight) {
-            return;
-        }
-        if (!listener.hasRoom()) {
-            paused = true;
-            return;
-        }
-        paused = false;
-        connectInFlight = true;
-        ObjectNode m = message(MetaChannel.CONNECT);
-        m.put("clientId", clientId);
-        m.put("connectionType", "long-polling");
-        if (firstConnect) {
-            m.putObject("advice").put("timeout", 0);
-            firstConnect = false;
-        }
-        int gen = generation;
-        // A connect is held for the advised timeout; a margin on top tells a lost response from a held one.
-        CompletableFuture<LongPollingTransport.Response> request = post(m, advice.timeout().plus(CONNECT_MARGIN));
-        inFlightConnect = request;
-        request.whenComplete((response, err) -> lane.executeHere(
-                () -> onConnect(gen, response == null ? null : response.messages(), err)));
-    }
-
-    /** How much longer than the advised long-poll timeout a connect may take before it counts as lost. */
-    private static final Duration CONNECT_MARGIN = Duration.ofSeconds(15);
-
-    private void onConnect(int gen, List<Message> msgs, Throwable err) {
-        if (state == ConnectionState.CLOSED) {
-            return;
-        }
-        if (gen != generation) {
-            if (msgs != null) {
-                deliverEvents(msgs); // events of an older session are still events; duplicates are dropped later
-            }
-            return;
-        }
-        connectInFlight = false;
-        inFlightConnect = null;
-        if (err != null) {
-            // The server may have taken events off the session's queue for the response we never got: Bayeux has
-            // no acknowledgement, so the only safe recovery is a new session that resubscribes from the last event
-            // handed out (duplicates are dropped on the way in).
-            transportFailed("connect", err, () -> handshake("resynchronizing after a lost connect response"));
-            return;
-        }
-        Message reply = null;
-        boolean disconnected = false;
-        for (Message m : msgs) {
-            if (MetaChannel.CONNECT.equals(m.channel())) {
-                reply = m;
-            } else if (MetaChannel.DISCONNECT.equals(m.channel())) {
-                disconnected = true;
-            }
-        }
-        if (disconnected) {
-            deliverEvents(msgs);
-            LOG.info("sfstream: the server disconnected the session; handshaking again");
-            handshake("the server disconnected the session");
-            return;
-        }
-        if (reply == null) {
-            deliverEvents(msgs);
-            transportFailed("connect", new TransportFailure(200, "the connect response had no /meta/connect "
-                    + "reply", null), this::connect);
-            return;
-        }
-        if (msgs.size() <= LIVE_BATCH) {
-            // Live traffic: the consumer is waiting for these few events, hand them over first.
-            deliverEvents(msgs);
-            connectReply(reply);
-        } else {
-            // A backlog: the next long poll goes out first, so the server fills it while this one is consumed.
-            connectReply(reply);
-            deliverEvents(msgs);
-        }
-    }
-
-    private void connectReply(Message reply) {
-        advice = Advice.read(reply.advice(), advice);
-        if (reply.successful()) {
-            connects++;
-            healing.succeeded();
-            connectBackoff.reset();
-            setState(ConnectionState.CONNECTED, "connected");
-            if (advice.reconnect() == Advice.Reconnect.HANDSHAKE) {
-                handshake("the server advised a handshake");
-            } else if (advice.interval().isZero()) {
-                connect();
-            } else {
-                schedule(advice.interval(), this::connect);
-            }
-            return;
-        }
-        BayeuxError error = reply.error().orElse(BayeuxError.parse(null));
-        BayeuxError reason = reply.failureReason().orElse(error);
-        String described = "connect refused: " + reply.describeFailure();
-        healing.failed(described);
-        if (reason.isServerBusy() || error.isServerBusy()) {
-            Runnable next = advice.reconnect() == Advice.Reconnect.RETRY ? this::connect
-                    : () -> handshake("retrying after a busy server");
-            retryLater(connectBackoff, next);
-        } else if (error.isAuthentication() || reason.isAuthentication()) {
-            reauthenticate(described);
-        } else if (error.isUnknownClient() || advice.reconnect() == Advice.Reconnect.HANDSHAKE
-                || error.text().contains("BAYEUX_BROWSER")) {
-            handshake(error.isUnknownClient() ? "the server no longer knows this client (" + error.raw() + ")"
-                    : described);
-        } else if (advice.reconnect() == Advice.Reconnect.NONE) {
-            LOG.warn("sfstream: {}; handshaking again after a pause", described);
-            retryLater(handshakeBackoff, () -> handshake(described));
-        } else {
-            retryLater(connectBackoff, this::connect);
-        }
     }
 
     // ---------------------------------------------------------------- failures and timing
@@ -438,11 +316,7 @@ final class BayeuxSession implements TransportSession {
     }
 
     void cancelInFlightConnect() {
-        if (inFlightConnect != null) {
-            inFlightConnect.cancel(true);
-            inFlightConnect = null;
-        }
-        connectInFlight = false;
+        connectLoop.cancel();
     }
 
     void setState(ConnectionState next, String reason) {
@@ -456,14 +330,14 @@ final class BayeuxSession implements TransportSession {
     // ---------------------------------------------------------------- messages
 
     ObjectNode message(String channel) {
-        ObjectNode m = Json.MAPPER.createObjectNode();
+        ObjectNode m = JsonTree.NODES.objectNode();
         m.put("channel", channel);
         m.put("id", Long.toString(++messageId));
         return m;
     }
 
     CompletableFuture<LongPollingTransport.Response> post(ObjectNode message, Duration timeout) {
-        ArrayNode batch = Json.MAPPER.createArrayNode().add(message);
+        ArrayNode batch = JsonTree.NODES.arrayNode().add(message);
         URI endpoint = URI.create(token.instanceUrl() + "/cometd/" + context.apiVersion());
         return transport.send(endpoint, token.authorizationHeader(), batch, timeout);
     }

@@ -3,7 +3,7 @@ package dev.sfstream.bayeux;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sfstream.internal.Json;
+import dev.sfstream.internal.JsonTree;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,9 +59,19 @@ public final class LongPollingTransport {
      */
     public CompletableFuture<Response> send(URI endpoint, String authorization, ArrayNode messages,
             Duration timeout) {
+        return send(endpoint, authorization, messages, timeout, completions, null);
+    }
+
+    /**
+     * Posts messages and parses the answer on {@code parser}; {@code answered}, when not null, runs on the HTTP
+     * client's thread as soon as a 200 answer's body is in, before it is parsed (to send the next long poll while
+     * this one is parsed).
+     */
+    public CompletableFuture<Response> send(URI endpoint, String authorization, ArrayNode messages,
+            Duration timeout, Executor parser, Runnable answered) {
         byte[] body;
         try {
-            body = Json.MAPPER.writeValueAsBytes(messages);
+            body = JsonTree.write(messages);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(new TransportFailure(0, "cannot write Bayeux JSON", e));
         }
@@ -81,16 +91,21 @@ public final class LongPollingTransport {
         CompletableFuture<Response> result = new CompletableFuture<>();
         HttpResponse.BodyHandler<byte[]> handler = info -> {
             LimitedBody subscriber = new LimitedBody(maxMessageSize);
-            subscriber.getBody().thenAccept(bytes -> completions.execute(() -> {
-                try {
-                    cookies.receive(info.headers());
-                    result.complete(new Response(parse(endpoint, info.statusCode(), bytes), serverTime(info)));
-                } catch (CompletionException e) {
-                    result.completeExceptionally(e.getCause());
-                } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
+            subscriber.getBody().thenAccept(bytes -> {
+                if (answered != null && info.statusCode() == 200) {
+                    answered.run();
                 }
-            }));
+                parser.execute(() -> {
+                    try {
+                        cookies.receive(info.headers());
+                        result.complete(new Response(parse(endpoint, info.statusCode(), bytes), serverTime(info)));
+                    } catch (CompletionException e) {
+                        result.completeExceptionally(e.getCause());
+                    } catch (RuntimeException e) {
+                        result.completeExceptionally(e);
+                    }
+                });
+            });
             return subscriber;
         };
         CompletableFuture<HttpResponse<byte[]>> exchange;
@@ -151,7 +166,7 @@ public final class LongPollingTransport {
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(body);
+            root = JsonTree.parse(body);
         } catch (IOException e) {
             throw new CompletionException(new TransportFailure(200, endpoint + " answered a body that is not JSON"
                     + snippet(body), e));

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code sfstream-timer-1}: one thread for every delay (backoff, advice interval);</li>
  *   <li>{@code sfstream-worker-n}: a cached pool that runs each client's state machine and its listeners on serial
  *       lanes; threads exist only while there is work;</li>
- *   <li>one {@link HttpClient} (HTTP/1.1, no cookie handler: each session keeps its own cookies).</li>
+ *   <li>one {@link HttpClient} (HTTP/1.1, no cookie handler: each session keeps its own cookies), built on first
+ *       use, for plain {@code http} URLs without the JVM's TLS context (see {@code SchemeRoutedHttpClient}).</li>
  * </ul>
  * All threads are daemon threads: they never keep a JVM alive.
  */
@@ -51,12 +52,11 @@ public final class Shared {
             synchronized (Shared.class) {
                 c = http;
                 if (c == null) {
-                    c = HttpClient.newBuilder()
+                    c = new SchemeRoutedHttpClient(() -> HttpClient.newBuilder()
                             .version(HttpClient.Version.HTTP_1_1)
                             .connectTimeout(Duration.ofSeconds(10))
                             .followRedirects(HttpClient.Redirect.NEVER)
-                            .executor(Runnable::run)
-                            .build();
+                            .executor(Runnable::run));
                     http = c;
                 }
             }

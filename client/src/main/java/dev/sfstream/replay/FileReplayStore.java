@@ -3,7 +3,7 @@ package dev.sfstream.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sfstream.ReplayStoreException;
-import dev.sfstream.internal.Json;
+import dev.sfstream.internal.JsonTree;
 import dev.sfstream.internal.Shared;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -277,7 +277,7 @@ public final class FileReplayStore implements ReplayStore {
     }
 
     private byte[] serialize() {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = JsonTree.NODES.objectNode();
         root.put("format", FORMAT);
         ObjectNode namespaces = root.putObject("namespaces");
         markers.forEach((ns, channels) -> {
@@ -293,7 +293,7 @@ public final class FileReplayStore implements ReplayStore {
             });
         });
         try {
-            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+            return JsonTree.write(root, true);
         } catch (IOException e) {
             throw new IllegalStateException("serializing replay markers cannot fail", e);
         }
@@ -305,7 +305,7 @@ public final class FileReplayStore implements ReplayStore {
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(Files.readAllBytes(path));
+            root = JsonTree.parse(Files.readAllBytes(path));
         } catch (IOException e) {
             throw corrupt("it is not valid JSON (" + e.getClass().getSimpleName() + ")", e);
         }
