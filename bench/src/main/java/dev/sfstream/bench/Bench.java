@@ -95,48 +95,7 @@ public final class Bench {
     }
 
     private void drain() throws Exception {
-        int events = quick ? 50_000 : 200_000;
-        int runs = 3;
-        System.out.printf("%n[1] draining %,d retained events (ALL_EVENTS), %d runs each...%n", events, runs);
-        // 200,000 retained events hold more than the emulator's default byte budget (64 MiB) of retention.
-        try (Emulator emulator = Emulator.builder().quiet(true).retainedEventsPerChannel(events + 10)
-                .retainedEventBytes(512L << 20).concurrentClientLimit(1000).build().start()) {
-            for (int i = 0; i < events; i++) {
-                emulator.publishEvent("Drain__e", Map.of("Seq__c", i, "Name__c", "Event number " + i,
-                        "Amount__c", i * 1.5));
-            }
-            Authenticator auth = auth(emulator.url());
-            AccessToken token = auth.token();
-            org.eclipse.jetty.client.HttpClient jetty = new org.eclipse.jetty.client.HttpClient();
-            jetty.start();
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            String channel = "/event/Drain__e";
-            // Warm-up, not measured: on two cores shared with the emulator the JIT needs about six full drains
-            // before sfstream's numbers settle (measured: 50,000 ev/s on the first, 300,000 from the seventh).
-            for (int w = 0; w < (quick ? 2 : 6); w++) {
-                Drain.sfstream(auth, channel, events);
-                Drain.cometd(jetty, emulator.url(), token.token(), channel, events);
-                Drain.raw(http, emulator.url(), token.authorizationHeader(), channel, events);
-            }
-            List<Double> ours = new ArrayList<>();
-            List<Double> cometd = new ArrayList<>();
-            List<Double> raw = new ArrayList<>();
-            for (int r = 0; r < runs; r++) {
-                ours.add(Drain.sfstream(auth, channel, events));
-                cometd.add(Drain.cometd(jetty, emulator.url(), token.token(), channel, events));
-                raw.add(Drain.raw(http, emulator.url(), token.authorizationHeader(), channel, events));
-                System.out.printf("    run %d: sfstream %,.0f ev/s, CometD %,.0f ev/s, raw %,.0f ev/s%n", r + 1,
-                        ours.get(r), cometd.get(r), raw.get(r));
-            }
-            jetty.stop();
-            double s = Result.median(ours);
-            double c = Result.median(cometd);
-            double w = Result.median(raw);
-            results.add(Result.of("drain " + events + " retained events vs CometD BayeuxClient", s, c,
-                    "CometD BayeuxClient 8", "events/s", runs, "1.5x or more", s / c >= 1.5));
-            results.add(Result.of("drain " + events + " retained events vs the raw limit", s, w,
-                    "raw JDK HttpClient + Jackson", "events/s", runs, "0.6x or more", s / w >= 0.6));
-        }
+        DrainScenario.run(quick, results);
     }
 
     private void latency() throws Exception {

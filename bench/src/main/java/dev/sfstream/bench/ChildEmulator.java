@@ -57,6 +57,19 @@ final class ChildEmulator implements AutoCloseable {
         return Long.parseLong(line.substring(5).trim());
     }
 
+    /** Publishes {@code n} platform events of type {@code name} in the emulator's JVM and waits until they are. */
+    void publish(String name, int n) throws IOException {
+        process.getOutputStream().write(("publish " + name + " " + n + "\n").getBytes(StandardCharsets.US_ASCII));
+        process.getOutputStream().flush();
+        String line = output.readLine();
+        while (line != null && !line.startsWith("PUBLISHED ")) {
+            line = output.readLine();
+        }
+        if (line == null) {
+            throw new IOException("the emulator process ended");
+        }
+    }
+
     String url() {
         return url;
     }

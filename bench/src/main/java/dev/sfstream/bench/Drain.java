@@ -1,11 +1,7 @@
 package dev.sfstream.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.sfstream.StreamingClient;
-import dev.sfstream.auth.Authenticator;
-import dev.sfstream.replay.ReplayFrom;
 import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,23 +22,6 @@ final class Drain {
 
     // Each contender's clock stops at its last event: closing (CometD's disconnect may wait up to its timeout for
     // the held connect) is not part of draining.
-
-    static double sfstream(Authenticator auth, String channel, int events) {
-        long start = System.nanoTime();
-        try (StreamingClient client = StreamingClient.builder().authenticator(auth).replayFrom(ReplayFrom.ALL_EVENTS)
-                .build()) {
-            client.open();
-            client.subscribe(channel);
-            int seen = 0;
-            while (seen < events) {
-                if (client.receive(Duration.ofSeconds(30)).isEmpty()) {
-                    throw new IllegalStateException("sfstream drain stalled at " + seen);
-                }
-                seen++;
-            }
-            return events / ((System.nanoTime() - start) / 1e9);
-        }
-    }
 
     static double cometd(org.eclipse.jetty.client.HttpClient jetty, String instanceUrl, String token, String channel,
             int events) throws Exception {
