@@ -36,6 +36,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.jdbc.support.JdbcTransactionManager;
 
 /**
  * Every condition and property of the auto-configuration, in contexts that never reach Salesforce: the client is
@@ -227,6 +229,37 @@ class SfstreamAutoConfigurationTest {
         failsNaming(jdbc.withClassLoader(new FilteredClassLoader(DataSourceUtils.class)), "sfstream.replay-store",
                 "add spring-boot-starter-jdbc");
         failsNaming(jdbc, "sfstream.replay-store", "no single DataSource bean");
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class DataSourceAndOwnStore {
+        @Bean
+        DriverManagerDataSource dataSource() {
+            return new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/never-connected");
+        }
+
+        @Bean
+        JdbcTransactionManager transactionManager(DriverManagerDataSource dataSource) {
+            return new JdbcTransactionManager(dataSource);
+        }
+
+        @Bean
+        ReplayStore myStore() {
+            return ReplayStore.inMemory();
+        }
+    }
+
+    @Test
+    void transactionalHandlersNeedTheStoreOnTheDataSource() {
+        ApplicationContextRunner jdbc = runner.withConfiguration(AutoConfigurations.of(
+                SfstreamJdbcAutoConfiguration.class)).withPropertyValues(PASSWORD_FLOW)
+                .withPropertyValues("sfstream.replay-store=jdbc").withUserConfiguration(DataSourceAndOwnStore.class);
+        failsNaming(jdbc, "sfstream.replay.jdbc.transactional", "not a JdbcReplayStore on its DataSource");
+        jdbc.withPropertyValues("sfstream.replay.jdbc.transactional=false").run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx).getBean(ReplayStore.class).isSameAs(ctx.getBean("myStore"));
+            assertThat(ctx).doesNotHaveBean(TransactionalHandlers.class);
+        });
     }
 
     @Test
