@@ -1,12 +1,12 @@
 package dev.sfstream.cli;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sfstream.StreamingClient;
 import dev.sfstream.StreamingEvent;
-import dev.sfstream.internal.Json;
+import dev.sfstream.internal.JsonTree;
 import dev.sfstream.replay.ReplayFrom;
 import dev.sfstream.replay.ReplayStore;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -174,9 +174,7 @@ final class ListenCommand implements Callable<Integer> {
                     continue;
                 }
                 status.clear();
-                out.println(format.equals("pretty")
-                        ? Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(e.json())
-                        : Json.MAPPER.writeValueAsString(e.json()));
+                out.println(new String(JsonTree.write(e.json(), format.equals("pretty")), StandardCharsets.UTF_8));
                 boolean written = written(out);
                 status.redraw();
                 if (!written) {

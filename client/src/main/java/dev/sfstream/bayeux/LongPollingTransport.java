@@ -108,6 +108,9 @@ public final class LongPollingTransport {
             });
             return subscriber;
         };
+        if (BlockingSends.take()) {
+            return sendBlocking(request.build(), handler, result, endpoint, timeout);
+        }
         CompletableFuture<HttpResponse<byte[]>> exchange;
         try {
             exchange = http.sendAsync(request.build(), handler);
@@ -123,6 +126,29 @@ public final class LongPollingTransport {
         result.whenComplete((r, x) -> {
             if (result.isCancelled()) {
                 exchange.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Sends with the JDK client's blocking {@code send} on a thread of {@link BlockingSends}; the answer still comes
+     * through the body handler. Cancelling the result interrupts that thread, which aborts the exchange.
+     */
+    private CompletableFuture<Response> sendBlocking(HttpRequest request, HttpResponse.BodyHandler<byte[]> handler,
+            CompletableFuture<Response> result, URI endpoint, Duration timeout) {
+        java.util.concurrent.Future<?> task = BlockingSends.submit(() -> {
+            try {
+                http.send(request, handler);
+            } catch (InterruptedException e) {
+                result.completeExceptionally(new TransportFailure(0, "request to " + endpoint + " cancelled", e));
+            } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(describe(endpoint, timeout, e));
+            }
+        });
+        result.whenComplete((r, x) -> {
+            if (result.isCancelled()) {
+                task.cancel(true);
             }
         });
         return result;
