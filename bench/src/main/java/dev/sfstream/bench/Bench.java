@@ -39,7 +39,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
-        Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7));
+        Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8));
         Path out = Path.of("bench-results.json");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -52,7 +52,7 @@ public final class Bench {
                 }
                 case "--out" -> out = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: java -jar sfstream-bench.jar [--quick] [--only 1,2,3,4,5,6,7] "
+                    System.err.println("usage: java -jar sfstream-bench.jar [--quick] [--only 1,2,3,4,5,6,7,8] "
                             + "[--out FILE]");
                     System.exit(2);
                 }
@@ -82,6 +82,9 @@ public final class Bench {
         }
         if (only.contains(7)) {
             bench.pubSubDrain();
+        }
+        if (only.contains(8)) {
+            StartupScenario.run(bench.results);
         }
         bench.print();
         bench.write(out);
