@@ -10,8 +10,6 @@ import dev.sfstream.rest.PushTopicDefinition;
 import dev.sfstream.rest.PushTopics;
 import dev.sfstream.rest.SalesforceRest;
 import dev.sfstream.replay.ReplayFrom;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
@@ -71,6 +70,8 @@ public final class StreamingService implements AutoCloseable {
     private final HandlerInvoker invoker;
     private final Semaphore running;
     private final Set<String> stopped = ConcurrentHashMap.newKeySet();
+    /** The unsubscribes of stopped channels, which a restart waits for. */
+    private final Map<String, CompletableFuture<Void>> stopping = new ConcurrentHashMap<>();
     private final Map<String, Subscribed> subscribed = new ConcurrentHashMap<>();
     private volatile boolean started;
 
@@ -87,85 +88,12 @@ public final class StreamingService implements AutoCloseable {
         this.errorPolicy = b.errorPolicy;
         this.onFailure = b.onFailure;
         this.invoker = b.invoker;
-        this.bindings = scan(b.handlers, client.apiVersion());
+        this.bindings = HandlerScan.scan(b.handlers, client.apiVersion());
         this.running = new Semaphore(b.concurrency, true);
     }
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** The bindings of every handler object, checked. */
-    private static List<Binding> scan(List<Handler> handlers, String apiVersion) {
-        List<Binding> out = new ArrayList<>();
-        for (Handler handler : handlers) {
-            for (Method method : handler.type().getDeclaredMethods()) {
-                Subscribe[] subscribes = method.getAnnotationsByType(Subscribe.class);
-                HandleNotification[] notifications = method.getAnnotationsByType(HandleNotification.class);
-                HandleSObjectNotification[] sobjects = method.getAnnotationsByType(HandleSObjectNotification.class);
-                int kinds = (subscribes.length > 0 ? 1 : 0) + (notifications.length > 0 ? 1 : 0)
-                        + (sobjects.length > 0 ? 1 : 0);
-                if (kinds == 0) {
-                    continue;
-                }
-                if (kinds > 1) {
-                    throw new IllegalArgumentException(Binding.describe(method) + " mixes @Subscribe, "
-                            + "@HandleNotification and @HandleSObjectNotification: each takes different first "
-                            + "parameters; stack only one kind on a method");
-                }
-                if (Modifier.isStatic(method.getModifiers())) {
-                    throw new IllegalArgumentException(Binding.describe(method) + " is static: handlers are instance "
-                            + "methods");
-                }
-                method.setAccessible(true);
-                Method invocable = invocable(handler, method);
-                for (Subscribe s : subscribes) {
-                    out.add(Binding.subscribe(handler.target(), method, invocable, s));
-                }
-                for (HandleNotification n : notifications) {
-                    out.add(Binding.notification(handler.target(), method, invocable, n, apiVersion));
-                }
-                for (HandleSObjectNotification n : sobjects) {
-                    out.add(Binding.sobjectNotification(handler.target(), method, invocable, n, apiVersion));
-                }
-            }
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("no handler methods: annotate methods with @Subscribe, "
-                    + "@HandleNotification or @HandleSObjectNotification");
-        }
-        return out;
-    }
-
-    /**
-     * The method to call on the handler object for a method declared on its type. For the type's own instance, the
-     * method itself. For a subclass proxy (CGLIB), the same method too, which dispatches to the proxy's override; a
-     * private or final method cannot be overridden, so a call would skip what the proxy adds and run on the proxy's
-     * own, empty fields: it is refused. For an interface proxy (JDK), the method of an interface it implements.
-     */
-    private static Method invocable(Handler handler, Method method) {
-        Class<?> proxyClass = handler.target().getClass();
-        if (proxyClass == handler.type()) {
-            return method;
-        }
-        if (handler.type().isInstance(handler.target())) {
-            int modifiers = method.getModifiers();
-            if (Modifier.isPrivate(modifiers) || Modifier.isFinal(modifiers)) {
-                throw new IllegalArgumentException(Binding.describe(method) + " is "
-                        + (Modifier.isPrivate(modifiers) ? "private" : "final") + ": the handler's proxy "
-                        + proxyClass.getName() + " cannot override it, so a call would skip what the proxy adds (a "
-                        + "transaction, a retry) and run on its empty fields; make the method package-private, "
-                        + "protected or public, and not final");
-            }
-            return method;
-        }
-        try {
-            return proxyClass.getMethod(method.getName(), method.getParameterTypes());
-        } catch (NoSuchMethodException e) {
-            throw new IllegalArgumentException(Binding.describe(method) + " is not a public method of an interface "
-                    + "that the handler's proxy " + proxyClass.getName() + " implements, so the proxy cannot be "
-                    + "called with it: declare it in an interface, or proxy the class (CGLIB) instead", e);
-        }
     }
 
     /**
@@ -314,13 +242,13 @@ public final class StreamingService implements AutoCloseable {
                 + "delivers this event again", name, channel, event.replayId(), attempts, last);
         report(failure);
         StreamingClient owner = subscribed.get(channel).client();
-        Shared.workers().execute(() -> {
+        stopping.put(channel, CompletableFuture.runAsync(() -> {
             try {
                 owner.unsubscribe(channel);
             } catch (RuntimeException e) {
                 LOG.warn("sfstream: unsubscribing the stopped channel {} failed: {}", channel, e.getMessage());
             }
-        });
+        }, Shared.workers()));
         throw new HoldEvent("handler failed; channel " + channel + " stopped");
     }
 
@@ -353,10 +281,9 @@ public final class StreamingService implements AutoCloseable {
         if (!stopped.contains(channel)) {
             throw new IllegalStateException(channel + " is not stopped");
         }
-        try {
-            s.client().unsubscribe(channel); // the stop's own unsubscribe may still be under way
-        } catch (RuntimeException e) {
-            LOG.debug("sfstream: {} was unsubscribed already: {}", channel, e.getMessage());
+        CompletableFuture<Void> unsubscribing = stopping.remove(channel);
+        if (unsubscribing != null) {
+            unsubscribing.join(); // the stop's own unsubscribe, which would undo a subscribe made before it ran
         }
         stopped.remove(channel);
         subscribe(channel, s);
@@ -396,7 +323,7 @@ public final class StreamingService implements AutoCloseable {
     }
 
     /** An object whose handler methods are declared on {@code type}. */
-    private record Handler(Object target, Class<?> type) {
+    record Handler(Object target, Class<?> type) {
     }
 
     /** Builds a {@link StreamingService}; {@link #build()} checks every handler method. */
