@@ -19,7 +19,7 @@ import org.cometd.client.BayeuxClient;
  * compiled nothing yet. Started by the benchmark once per contender and run, as its own process:
  *
  * <pre>
- * java -cp sfstream-bench.jar dev.sfstream.bench.ColdDrain (iterator|listener|cometd) URL TOKEN CHANNEL EVENTS
+ * java -cp sfstream-bench.jar dev.sfstream.bench.ColdDrain (iterator|listener|cometd|raw) URL TOKEN CHANNEL EVENTS
  * </pre>
  *
  * The clock starts before the client is built (its classes are not loaded yet: loading them is part of a cold
@@ -44,7 +44,8 @@ public final class ColdDrain {
             case "iterator" -> iterator(url, token, channel, events);
             case "listener" -> listener(url, token, channel, events);
             case "cometd" -> cometd(url, token, channel, events);
-            default -> throw new IllegalArgumentException("mode: iterator, listener or cometd, not " + mode);
+            case "raw" -> raw(url, token, channel, events);
+            default -> throw new IllegalArgumentException("mode: iterator, listener, cometd or raw, not " + mode);
         };
         double seconds = (end - start) / 1e9;
         System.out.println("RATE " + events / seconds);
@@ -126,6 +127,14 @@ public final class ColdDrain {
             throw new IllegalStateException("CometD drain stalled at " + seen.get());
         }
         return System.nanoTime(); // the disconnect is not part of draining (the process exits)
+    }
+
+    /** The raw limit in a fresh JVM: the JDK HTTP client and Jackson, no protocol logic, one request at a time. */
+    static long raw(String url, String token, String channel, int events) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        Drain.raw(http, url, "Bearer " + token, channel, events);
+        return System.nanoTime();
     }
 
     /** Runs one cold drain as a child process and returns its rate. */

@@ -15,7 +15,7 @@ import java.util.Map;
  * its own JVM; each channel holds its events before anyone subscribes.
  * <ul>
  *   <li><b>cold</b>: each drain in a fresh JVM, as after a deploy or a crash: class loading and the JIT are part of
- *       it. Contenders alternate, three runs each.</li>
+ *       it. Contenders alternate, three runs each; the raw limit too, in a fresh JVM of its own.</li>
  *   <li><b>warm</b>: in this JVM after warm-up drains, three measured runs each, alternating.</li>
  * </ul>
  * sfstream is measured twice: through the iterator (the README's quick start) and with a listener.
@@ -56,15 +56,17 @@ final class DrainScenario {
         for (String c : CONTENDERS) {
             rates.put(c, new ArrayList<>());
         }
+        List<Double> raw = new ArrayList<>();
         for (int r = 0; r < RUNS; r++) {
             for (String c : CONTENDERS) {
                 rates.get(c).add(ColdDrain.run(c, url, token.token(), channel, events));
             }
-            System.out.printf("    cold %,d, run %d: sfstream iterator %,.0f ev/s, listener %,.0f; CometD %,.0f%n",
-                    events, r + 1, rates.get("iterator").get(r), rates.get("listener").get(r),
-                    rates.get("cometd").get(r));
+            raw.add(ColdDrain.run("raw", url, token.token(), channel, events));
+            System.out.printf("    cold %,d, run %d: sfstream iterator %,.0f ev/s, listener %,.0f; CometD %,.0f; "
+                    + "raw %,.0f%n", events, r + 1, rates.get("iterator").get(r), rates.get("listener").get(r),
+                    rates.get("cometd").get(r), raw.get(r));
         }
-        add(results, "cold", events, rates, Double.NaN);
+        add(results, "cold", events, rates, Result.median(raw));
     }
 
     private static void warm(String url, AccessToken token, String channel, int events, boolean quick,
