@@ -7,11 +7,9 @@ import dev.sfstream.replay.ReplayFrom;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.cometd.bayeux.Message;
 import org.cometd.client.BayeuxClient;
 
 /**
@@ -103,29 +101,14 @@ public final class ColdDrain {
         org.eclipse.jetty.client.HttpClient jetty = new org.eclipse.jetty.client.HttpClient();
         jetty.start();
         BayeuxClient client = Drain.BayeuxCometD.newClient(jetty, url, token, -2);
-        CountDownLatch done = new CountDownLatch(1);
-        AtomicInteger seen = new AtomicInteger();
         Drain.BayeuxCometD.handshake(client);
-        CompletableFuture<Message> subscribed = new CompletableFuture<>();
-        client.getChannel(channel).subscribe((c, m) -> {
-            int n = seen.incrementAndGet();
-            if (n == 1) {
-                FIRST = System.nanoTime();
-                if (events == 1) {
-                    System.out.println("EVENT"); // for the startup benchmark, which times this line from the outside
-                    System.out.flush();
-                }
+        Drain.BayeuxCometD.drain(client, channel, events, () -> {
+            FIRST = System.nanoTime();
+            if (events == 1) {
+                System.out.println("EVENT"); // for the startup benchmark, which times this line from the outside
+                System.out.flush();
             }
-            if (n == events) {
-                done.countDown();
-            }
-        }, subscribed::complete);
-        if (!subscribed.get(30, TimeUnit.SECONDS).isSuccessful()) {
-            throw new IllegalStateException("CometD could not subscribe");
-        }
-        if (!done.await(600, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("CometD drain stalled at " + seen.get());
-        }
+        });
         return System.nanoTime(); // the disconnect is not part of draining (the process exits)
     }
 

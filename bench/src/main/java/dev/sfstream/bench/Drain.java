@@ -27,22 +27,9 @@ final class Drain {
             int events) throws Exception {
         long start = System.nanoTime();
         BayeuxClient client = BayeuxCometD.newClient(jetty, instanceUrl, token, -2);
-        CountDownLatch done = new CountDownLatch(1);
-        AtomicInteger seen = new AtomicInteger();
         try {
             BayeuxCometD.handshake(client);
-            CompletableFuture<Message> subscribed = new CompletableFuture<>();
-            client.getChannel(channel).subscribe((c, m) -> {
-                if (seen.incrementAndGet() == events) {
-                    done.countDown();
-                }
-            }, subscribed::complete);
-            if (!subscribed.get(30, TimeUnit.SECONDS).isSuccessful()) {
-                throw new IllegalStateException("CometD could not subscribe");
-            }
-            if (!done.await(600, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("CometD drain stalled at " + seen.get());
-            }
+            BayeuxCometD.drain(client, channel, events, () -> { });
             return events / ((System.nanoTime() - start) / 1e9);
         } finally {
             client.disconnect(2000);
@@ -108,6 +95,28 @@ final class Drain {
                 }
             });
             return client;
+        }
+
+        /** Subscribes and waits for {@code events} events; {@code first} runs at the first one, on CometD's thread. */
+        static void drain(BayeuxClient client, String channel, int events, Runnable first) throws Exception {
+            CountDownLatch done = new CountDownLatch(1);
+            AtomicInteger seen = new AtomicInteger();
+            CompletableFuture<Message> subscribed = new CompletableFuture<>();
+            client.getChannel(channel).subscribe((c, m) -> {
+                int n = seen.incrementAndGet();
+                if (n == 1) {
+                    first.run();
+                }
+                if (n == events) {
+                    done.countDown();
+                }
+            }, subscribed::complete);
+            if (!subscribed.get(30, TimeUnit.SECONDS).isSuccessful()) {
+                throw new IllegalStateException("CometD could not subscribe");
+            }
+            if (!done.await(600, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("CometD drain stalled at " + seen.get());
+            }
         }
 
         static void handshake(BayeuxClient client) throws Exception {
