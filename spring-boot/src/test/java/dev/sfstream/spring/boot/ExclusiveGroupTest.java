@@ -3,19 +3,13 @@ package dev.sfstream.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sfstream.emulator.Emulator;
 import dev.sfstream.jdbc.JdbcReplayStore;
-import dev.sfstream.jdbc.PostgresServer;
 import dev.sfstream.replay.Lease;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -26,32 +20,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * consumes, the others wait as standbys that are UP; a standby takes over when the active one closes; a replica whose
  * lease another one took is fenced (DOWN, role {@code fenced}) and commits nothing until it holds the lease again.
  */
-class ExclusiveGroupTest {
+class ExclusiveGroupTest extends PostgresOrgTest {
     static final String GROUP = "orders";
-    static PostgresServer pg;
-    Emulator emulator;
-    OrderDatabase db;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        pg.close();
-    }
-
-    @BeforeEach
-    void startOrg() throws Exception {
-        emulator = Emulator.builder().quiet(true).longPollTimeout(Duration.ofSeconds(5)).build().start();
-        db = OrderDatabase.create(pg);
-    }
-
-    @AfterEach
-    void stopOrg() {
-        emulator.close();
-    }
 
     private ConfigurableApplicationContext replica(String leaseTtl) {
         return db.start(emulator, "sfstream.exclusive.group=" + GROUP, "sfstream.exclusive.lease-ttl=" + leaseTtl);

@@ -11,9 +11,7 @@ import dev.sfstream.FencedException;
 import dev.sfstream.StreamingClient;
 import dev.sfstream.StreamingEvent;
 import dev.sfstream.auth.StaticTokenAuthenticator;
-import dev.sfstream.emulator.Emulator;
 import dev.sfstream.jdbc.JdbcReplayStore;
-import dev.sfstream.jdbc.PostgresServer;
 import dev.sfstream.replay.ReplayFrom;
 import dev.sfstream.replay.ReplayStore;
 import dev.sfstream.service.ErrorPolicy;
@@ -28,10 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,32 +48,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * nothing.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class TransactionalHandlersTest {
-    static PostgresServer pg;
-    Emulator emulator;
-    OrderDatabase db;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        pg.close();
-    }
-
-    @BeforeEach
-    void startOrg() throws Exception {
-        emulator = Emulator.builder().quiet(true).longPollTimeout(Duration.ofSeconds(5)).build().start();
-        db = OrderDatabase.create(pg);
-    }
-
-    @AfterEach
-    void stopOrg() {
-        emulator.close();
-    }
-
+class TransactionalHandlersTest extends PostgresOrgTest {
     private void publish(String... numbers) {
         for (String number : numbers) {
             emulator.publishEvent("Order_Placed__e", Map.of("Order_Number__c", number));
