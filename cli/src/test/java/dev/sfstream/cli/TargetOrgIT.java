@@ -23,15 +23,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --target-org} and {@code SF_TARGET_ORG}: the built jar as a real subprocess, with a stand-in {@code sf} first
  * on its PATH that hands out real tokens of an emulator in this JVM.
  */
-@DisabledOnOs(value = OS.WINDOWS, disabledReason = "the stand-in sf is a POSIX shell script")
 class TargetOrgIT {
     private static final Path JAR = Path.of("target", "sfstream-cli.jar");
     static Emulator emulator;

@@ -17,12 +17,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Salesforce CLI as a source of tokens: a stand-in {@code sf} that hands out real tokens of an emulator. */
-@DisabledOnOs(value = OS.WINDOWS, disabledReason = "the stand-in sf is a POSIX shell script")
 class SfCliAuthenticatorTest {
     static Emulator emulator;
 
