@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -49,7 +50,7 @@ final class BayeuxSession implements TransportSession {
 
     final TransportContext context;
     final SessionListener listener;
-    final LongPollingTransport transport;
+    private final LongPollingTransport transport;
     final SerialExecutor lane = new SerialExecutor(Shared.workers());
     private final Set<ScheduledFuture<?>> timers = ConcurrentHashMap.newKeySet();
     private final BayeuxSubscriptions subscriptions = new BayeuxSubscriptions(this);
@@ -139,9 +140,7 @@ final class BayeuxSession implements TransportSession {
     /** Sends the next connect if the session was paused for back-pressure and the consumer now has room. */
     @Override
     public void resume() {
-        lane.execute(() -> {
-            connectLoop.resume();
-        });
+        lane.execute(connectLoop::resume);
     }
 
     /** Ends the session: a best-effort {@code /meta/disconnect}, then every timer and request stops. */
@@ -337,9 +336,15 @@ final class BayeuxSession implements TransportSession {
     }
 
     CompletableFuture<LongPollingTransport.Response> post(ObjectNode message, Duration timeout) {
+        return post(message, timeout, Shared.workers(), null);
+    }
+
+    /** Posts one message; the answer is parsed on {@code parser}, after {@code answered} (see the transport). */
+    CompletableFuture<LongPollingTransport.Response> post(ObjectNode message, Duration timeout, Executor parser,
+            Runnable answered) {
         ArrayNode batch = JsonTree.NODES.arrayNode().add(message);
         URI endpoint = URI.create(token.instanceUrl() + "/cometd/" + context.apiVersion());
-        return transport.send(endpoint, token.authorizationHeader(), batch, timeout);
+        return transport.send(endpoint, token.authorizationHeader(), batch, timeout, parser, answered);
     }
 
     /** Hands the events (non-meta messages) of a response to the listener, in order. */

@@ -1,9 +1,7 @@
 package dev.sfstream.bayeux;
 
-import dev.sfstream.ConnectionState;
-import dev.sfstream.internal.JsonTree;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URI;
+import dev.sfstream.ConnectionState;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -98,10 +96,8 @@ final class ConnectLoop {
             firstConnect = false;
         }
         int gen = session.generation;
-        URI endpoint = URI.create(session.token.instanceUrl() + "/cometd/" + session.context.apiVersion());
         // A connect is held for the advised timeout; a margin on top tells a lost response from a held one.
-        CompletableFuture<LongPollingTransport.Response> request = session.transport.send(endpoint,
-                session.token.authorizationHeader(), JsonTree.NODES.arrayNode().add(m),
+        CompletableFuture<LongPollingTransport.Response> request = session.post(m,
                 session.advice.timeout().plus(CONNECT_MARGIN), session.lane,
                 () -> session.lane.execute(() -> sendNext(gen)));
         request.whenComplete((response, err) -> session.lane.executeHere(

@@ -2,7 +2,6 @@ package dev.sfstream.emulator.internal;
 
 import com.google.protobuf.ByteString;
 import com.salesforce.eventbus.protobuf.CommitReplayResponse;
-import com.salesforce.eventbus.protobuf.ConsumerEvent;
 import com.salesforce.eventbus.protobuf.Error;
 import com.salesforce.eventbus.protobuf.ErrorCode;
 import com.salesforce.eventbus.protobuf.ManagedFetchRequest;
@@ -12,7 +11,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.util.List;
 
 /**
  * A {@code ManagedSubscribe} call, by Salesforce's ManagedSubscribe RPC page: the first request names the
@@ -154,23 +152,9 @@ final class ManagedSubscribeCall implements StreamObserver<ManagedFetchRequest> 
     }
 
     private TopicStream.Sink sink() {
-        return new TopicStream.Sink() {
-            @Override
-            public void send(List<ConsumerEvent> events, ByteString latest, int pending) {
-                responses.onNext(ManagedFetchResponse.newBuilder().addAllEvents(events).setLatestReplayId(latest)
-                        .setRpcId(caller.rpcId()).setPendingNumRequested(pending).build());
-            }
-
-            @Override
-            public void fail(StatusRuntimeException error) {
-                responses.onError(error);
-            }
-
-            @Override
-            public void complete() {
-                responses.onCompleted();
-            }
-        };
+        return TopicStream.Sink.of(responses, (events, latest, pending) -> ManagedFetchResponse.newBuilder()
+                .addAllEvents(events).setLatestReplayId(latest).setRpcId(caller.rpcId())
+                .setPendingNumRequested(pending).build());
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.sfstream.emulator.internal;
 
 import com.google.protobuf.ByteString;
-import com.salesforce.eventbus.protobuf.ConsumerEvent;
 import com.salesforce.eventbus.protobuf.FetchRequest;
 import com.salesforce.eventbus.protobuf.FetchResponse;
 import com.salesforce.eventbus.protobuf.ManagedFetchRequest;
@@ -17,7 +16,6 @@ import com.salesforce.eventbus.protobuf.TopicRequest;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.util.List;
 
 /**
  * The service {@code eventbus.v1.PubSub}: the unary calls here, the streams in {@link SubscribeCall},
@@ -173,23 +171,9 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
         }
 
         private TopicStream.Sink sink() {
-            return new TopicStream.Sink() {
-                @Override
-                public void send(List<ConsumerEvent> events, ByteString latest, int pending) {
-                    responses.onNext(FetchResponse.newBuilder().addAllEvents(events).setLatestReplayId(latest)
-                            .setRpcId(caller.rpcId()).setPendingNumRequested(pending).build());
-                }
-
-                @Override
-                public void fail(StatusRuntimeException error) {
-                    responses.onError(error);
-                }
-
-                @Override
-                public void complete() {
-                    responses.onCompleted();
-                }
-            };
+            return TopicStream.Sink.of(responses, (events, latest, pending) -> FetchResponse.newBuilder()
+                    .addAllEvents(events).setLatestReplayId(latest).setRpcId(caller.rpcId())
+                    .setPendingNumRequested(pending).build());
         }
 
         @Override

@@ -3,6 +3,7 @@ package dev.sfstream.emulator.internal;
 import com.google.protobuf.ByteString;
 import com.salesforce.eventbus.protobuf.ConsumerEvent;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +38,31 @@ final class TopicStream implements PubSubStreams.Open {
         void fail(StatusRuntimeException error);
 
         void complete();
+
+        /** A sink onto a call's response observer, each batch made into a response of that call's type. */
+        static <R> Sink of(StreamObserver<R> responses, Response<R> response) {
+            return new Sink() {
+                @Override
+                public void send(List<ConsumerEvent> events, ByteString latestReplayId, int pending) {
+                    responses.onNext(response.of(events, latestReplayId, pending));
+                }
+
+                @Override
+                public void fail(StatusRuntimeException error) {
+                    responses.onError(error);
+                }
+
+                @Override
+                public void complete() {
+                    responses.onCompleted();
+                }
+            };
+        }
+    }
+
+    /** Makes a call's response (a FetchResponse, a ManagedFetchResponse) of a batch. */
+    interface Response<R> {
+        R of(List<ConsumerEvent> events, ByteString latestReplayId, int pending);
     }
 
     private final PubSubStreams streams;
