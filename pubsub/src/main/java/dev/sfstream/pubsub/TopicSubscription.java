@@ -239,10 +239,10 @@ final class TopicSubscription implements StreamCalls.Receiver, SchemaWait.Target
         if (b.commit() != null && commits != null) {
             commits.answered(b.commit());
         }
-        topUp(); // before decoding: the server prepares the next response while this one is decoded
         if (!b.events().isEmpty() || !b.latest().isEmpty()) {
             waiting.add(gen, b);
         }
+        topUp(); // after the batch is queued: whether the consumer has room must count these events
     }
 
     @Override
