@@ -11,8 +11,8 @@ import java.util.Locale;
 /**
  * What {@code listen} says on stderr about the connection. In a terminal, a status line (state, events, rate,
  * reconnects) that is cleared before each event is printed and drawn again after it, so events on the screen are
- * plain JSON lines. In a terminal or not, one warning with the cause when the connection is lost and one when it is
- * back, so an outage is never silent. Thread-safe: the client reports states on its own threads.
+ * plain JSON lines. In a terminal or not, one warning with the cause when the connection is lost (or cannot be made
+ * yet, at the start) and one when it is back, so an outage is never silent. Thread-safe: the client reports states on its own threads.
  */
 final class StatusLine implements ConnectionListener {
     /** Carriage return, then ANSI "erase to end of line". */
@@ -28,6 +28,7 @@ final class StatusLine implements ConnectionListener {
     private double rate;
     private String shown;
     private long lostAt;
+    private boolean connectedOnce;
 
     StatusLine(PrintWriter err, boolean terminal) {
         this(err, terminal, null);
@@ -56,11 +57,15 @@ final class StatusLine implements ConnectionListener {
                 drawState();
             } else if (s == ConnectionState.RECONNECTING && lostAt == 0) {
                 lostAt = System.nanoTime();
-                say("sfstream: connection lost (" + reason + "); reconnecting");
+                say(connectedOnce ? "sfstream: connection lost (" + reason + "); reconnecting"
+                        : "sfstream: cannot connect yet (" + reason + "); retrying");
             } else if (s == ConnectionState.CONNECTED && lostAt != 0) {
                 long seconds = Duration.ofNanos(System.nanoTime() - lostAt).toSeconds();
                 lostAt = 0;
-                say("sfstream: connected again after " + seconds + " s");
+                say("sfstream: connected " + (connectedOnce ? "again " : "") + "after " + seconds + " s");
+            }
+            if (s == ConnectionState.CONNECTED) {
+                connectedOnce = true;
             }
         }
     }
