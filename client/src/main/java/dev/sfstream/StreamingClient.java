@@ -218,6 +218,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
         delivery.commit(Objects.requireNonNull(event, "event"));
     }
 
+    /** The connection's state now: what the {@link ConnectionListener}s were told last. */
     public ConnectionState state() {
         return reports.state();
     }
@@ -264,6 +265,11 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
      */
     public Optional<dev.sfstream.replay.Lease> lease() {
         return session.lease();
+    }
+
+    /** The exclusive group this client is a replica of ({@link Builder#exclusive}); empty outside one. */
+    public Optional<String> exclusiveGroup() {
+        return Optional.ofNullable(settings.exclusiveGroup());
     }
 
     /** The namespace markers are stored under (the org ID unless configured). */
@@ -484,12 +490,6 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
             return new StreamingClient(ClientSettings.of(this));
         }
 
-        @Override
-        public String toString() {
-            return "StreamingClient.Builder[authenticator=" + authenticator + ", apiVersion=" + apiVersion
-                    + ", replayStore=" + replayStore + ", replayFrom=" + replayFrom + ", replayFallback="
-                    + replayFallback + "]";
-        }
     }
 
     @Override

@@ -294,14 +294,22 @@ public final class JdbcReplayStore implements LeasedReplayStore {
      *
      * @return true when the marker moved (go on with the effect); false when the event was handled already, or
      *     has no marker (a replay gap notice)
+     * @throws FencedException when the client is a replica of an exclusive group and no longer holds its lease (it
+     *     lost it while the event was being handled): a marker written without the lease would not be fenced
      */
     public boolean commit(Connection connection, StreamingClient client, StreamingEvent event) {
         Optional<ReplayMarker> marker = event.marker();
         if (marker.isEmpty()) {
             return false;
         }
-        return commit(connection, client.replayNamespace(), event.channel(), marker.get(),
-                client.lease().orElse(null));
+        Lease lease = client.lease().orElse(null);
+        Optional<String> group = client.exclusiveGroup();
+        if (group.isPresent() && lease == null) {
+            throw new FencedException(group.get(), 0, "this replica of group " + group.get() + " lost its lease "
+                    + "while " + event.channel() + " #" + event.replayId() + " was being handled: roll its "
+                    + "transaction back; the active replica handles the event");
+        }
+        return commit(connection, client.replayNamespace(), event.channel(), marker.get(), lease);
     }
 
     /**

@@ -6,12 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sfstream.ConnectionListener;
 import dev.sfstream.ConnectionState;
 import dev.sfstream.FencedException;
 import dev.sfstream.StreamingClient;
+import dev.sfstream.StreamingEvent;
 import dev.sfstream.StreamingException;
 import dev.sfstream.auth.PasswordAuthenticator;
+import dev.sfstream.auth.StaticTokenAuthenticator;
 import dev.sfstream.emulator.Emulator;
 import dev.sfstream.replay.Lease;
 import dev.sfstream.replay.ReplayFrom;
@@ -21,6 +25,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -110,6 +115,32 @@ class TransactionalCommitTest {
             c.rollback();
             assertThat(b.get(ns, "/event/Order__e")).isEmpty();
         }
+    }
+
+    @Test
+    void aReplicaThatLostItsLeaseWhileHandlingAnEventCannotCommitIt() throws Exception {
+        String ns = ns();
+        try (JdbcReplayStore store = JdbcReplayStore.builder(pg.url()).build();
+             StreamingClient replica = StreamingClient.builder().replayNamespace(ns).replayStore(store)
+                     .authenticator(StaticTokenAuthenticator.of("https://acme.my.salesforce.com", "00Dxx!AQ"))
+                     .exclusive("orders").build();
+             Connection c = DriverManager.getConnection(pg.url())) {
+            assertThat(replica.lease()).isEmpty(); // as after losing it while an event was being handled
+            c.setAutoCommit(false);
+            assertThatThrownBy(() -> store.commit(c, replica, event(7)))
+                    .isInstanceOf(FencedException.class).hasMessageContaining("lost its lease")
+                    .hasMessageContaining("/event/Order__e #7");
+            c.rollback();
+            assertThat(store.get(ns, "/event/Order__e")).isEmpty();
+        }
+    }
+
+    private static StreamingEvent event(long replayId) {
+        ObjectNode message = JsonNodeFactory.instance.objectNode().put("channel", "/event/Order__e");
+        ObjectNode data = message.putObject("data");
+        data.putObject("event").put("replayId", replayId).put("createdDate", "2026-11-30T12:00:00.000Z");
+        data.putObject("payload").put("Number__c", "O" + replayId);
+        return StreamingEvent.of(message, Instant.now());
     }
 
     private static StreamingClient.Builder client(Emulator emulator, JdbcReplayStore store, String ns) {

@@ -60,8 +60,8 @@ public class SfstreamJdbcAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBooleanProperty(name = "sfstream.replay.jdbc.transactional", matchIfMissing = true)
-    public TransactionalHandlers sfstreamTransactionalHandlers(SfstreamProperties properties, ReplayStore store,
-            DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManagers) {
+    public TransactionalHandlers sfstreamTransactionalHandlers(ReplayStore store, DataSource dataSource,
+            ObjectProvider<PlatformTransactionManager> transactionManagers) {
         if (!(store instanceof JdbcReplayStore jdbc)) {
             throw new SfstreamPropertyException("sfstream.replay.jdbc.transactional", "true", "the application's "
                     + "ReplayStore bean is a " + store.getClass().getName() + ", not a JdbcReplayStore on its "
@@ -76,6 +76,6 @@ public class SfstreamJdbcAutoConfiguration {
                             : "none (spring-boot-starter-jdbc defines one for the DataSource)")
                     + ": define one, or set this property to false to commit markers after the handlers");
         }
-        return new TransactionalHandlers(jdbc, dataSource, transactionManager, properties.getExclusive().getGroup());
+        return new TransactionalHandlers(jdbc, dataSource, transactionManager);
     }
 }

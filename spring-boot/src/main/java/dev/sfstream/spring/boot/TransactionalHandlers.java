@@ -4,13 +4,10 @@ import dev.sfstream.FencedException;
 import dev.sfstream.StreamingClient;
 import dev.sfstream.StreamingEvent;
 import dev.sfstream.jdbc.JdbcReplayStore;
-import dev.sfstream.replay.Lease;
-import dev.sfstream.replay.ReplayMarker;
 import dev.sfstream.service.HandlerInvoker;
 import dev.sfstream.service.StreamingService;
 import java.sql.Connection;
 import java.util.Objects;
-import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,21 +45,18 @@ public class TransactionalHandlers implements HandlerInvoker, StreamingServiceCu
     private final JdbcReplayStore store;
     private final DataSource dataSource;
     private final PlatformTransactionManager transactionManager;
-    private final String group;
     private final TransactionTemplate transactions;
 
     /**
      * @param store the replay store, on {@code dataSource}
      * @param dataSource the database of the markers and of the handlers' writes
      * @param transactionManager the transaction manager of {@code dataSource}
-     * @param group the exclusive group the clients are replicas of ({@code sfstream.exclusive.group}), or null
      */
     public TransactionalHandlers(JdbcReplayStore store, DataSource dataSource,
-            PlatformTransactionManager transactionManager, String group) {
+            PlatformTransactionManager transactionManager) {
         this.store = Objects.requireNonNull(store, "store");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.transactionManager = Objects.requireNonNull(transactionManager, "transactionManager");
-        this.group = group;
         this.transactions = new TransactionTemplate(transactionManager);
         this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRED);
     }
@@ -113,17 +107,8 @@ public class TransactionalHandlers implements HandlerInvoker, StreamingServiceCu
      *     lost it while the event was being handled): a marker written without the lease would not be fenced
      */
     private boolean claim(Connection connection, StreamingClient client, StreamingEvent event) {
-        Optional<ReplayMarker> marker = event.marker();
-        if (marker.isEmpty()) {
-            return true; // no position to commit (an event without a replay ID): handled, at least once
-        }
-        Lease lease = client.lease().orElse(null);
-        if (group != null && lease == null) {
-            throw new FencedException(group, 0, "this replica of group " + group + " lost its lease while "
-                    + event.channel() + " #" + event.replayId() + " was being handled: its transaction is rolled "
-                    + "back and the active replica handles the event");
-        }
-        return store.commit(connection, client.replayNamespace(), event.channel(), marker.get(), lease);
+        // No position to commit (an event without a replay ID): handled, at least once.
+        return event.marker().isEmpty() || store.commit(connection, client, event);
     }
 
     /** A handler's checked exception, carried through the transaction template (which rolls back on it). */

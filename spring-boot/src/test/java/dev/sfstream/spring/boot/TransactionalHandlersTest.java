@@ -173,7 +173,7 @@ class TransactionalHandlersTest extends PostgresOrgTest {
                 .authenticator(StaticTokenAuthenticator.of("https://acme.my.salesforce.com", "00Dxx!AQ"));
         try (JdbcReplayStore store = JdbcReplayStore.builder(dataSource).build();
                 StreamingClient client = (group == null ? b : b.exclusive(group)).replayStore(store).build()) {
-            test.accept(new TransactionalHandlers(store, dataSource, new JdbcTransactionManager(dataSource), group),
+            test.accept(new TransactionalHandlers(store, dataSource, new JdbcTransactionManager(dataSource)),
                     client);
         }
     }
