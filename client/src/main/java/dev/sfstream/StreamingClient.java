@@ -381,7 +381,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
             return this;
         }
 
-        /** How many received events may wait for the consumer before polling stops; 1,000 by default. */
+        /** Received events waiting for the consumer at which polling stops (batches in flight still land); 1,000. */
         public Builder queueCapacity(int capacity) {
             this.queueCapacity = capacity;
             return this;
