@@ -3,6 +3,7 @@ package dev.sfstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sfstream.emulator.Emulator;
+import dev.sfstream.redis.RedisServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -11,9 +11,10 @@ import java.util.List;
 
 /**
  * A real {@code redis-server} started by a test on a free loopback port, without persistence; plain, with a
- * password, or TLS-only. CI installs Debian's redis-server package when it is missing ({@code .ci/run}).
+ * password, or TLS-only. CI installs Debian's redis-server package when it is missing ({@code .ci/run}). In this
+ * module's test jar, for the tests of the modules that take a Redis store (the CLI's, the Spring Boot starter's).
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final boolean tls;
@@ -21,7 +22,7 @@ final class RedisServer implements AutoCloseable {
     private Process process;
 
     /** A plain server, no password. */
-    RedisServer() throws IOException {
+    public RedisServer() throws IOException {
         this(false, List.of());
     }
 
@@ -45,7 +46,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** A loopback port nothing listens on (at the time of the call). */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
@@ -55,7 +56,7 @@ final class RedisServer implements AutoCloseable {
         return port;
     }
 
-    String uri() {
+    public String uri() {
         return (tls ? "rediss" : "redis") + "://127.0.0.1:" + port;
     }
 
