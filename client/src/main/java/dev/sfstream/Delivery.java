@@ -395,6 +395,11 @@ final class Delivery {
             return;
         }
         ChannelCommits channel = commits.get(event.channel());
+        if (channel == null && discarded.contains(event.channel())) {
+            // Unsubscribed while it was being handled: what was open before it is forgotten, not finished, so its
+            // marker could pass a failed event. Dropped unfinished, as discard drops the channel's events in flight.
+            return;
+        }
         Optional<ReplayMarker> reached = channel == null ? marker : channel.finished(marker.get());
         if (reached.isEmpty()) {
             return;

@@ -171,7 +171,7 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
         return new Subscription(this, name);
     }
 
-    /** Unsubscribes from a channel (as subscribed, filter included); its events still in flight are dropped. */
+    /** Unsubscribes from a channel (as subscribed, filter included); its events in flight stay uncommitted. */
     public void unsubscribe(String channel) {
         session.unsubscribe(channel);
     }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -183,6 +184,39 @@ class DeliveryContractTest {
         again.subscribe(LEADS);
         assertThat(lastName(next(again))).isEqualTo("E2");
         assertThat(lastName(next(again))).isEqualTo("E3");
+    }
+
+    @Test
+    void anEventFinishedAfterItsChannelWasUnsubscribedDoesNotCommitPastAFailedOne() throws Exception {
+        emulator(EmulatorFixture.emulator());
+        ReplayStore store = ReplayStore.inMemory();
+        StreamingClient client = client(EmulatorFixture.client(emulator).replayStore(store));
+        Map<String, Long> ids = new ConcurrentHashMap<>();
+        CountDownLatch inE3 = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        client.open();
+        client.subscribe(LEADS, e -> {
+            ids.put(lastName(e), e.replayId());
+            if (lastName(e).equals("E2")) {
+                throw new IllegalStateException("cannot handle E2");
+            }
+            if (lastName(e).equals("E3")) {
+                inE3.countDown();
+                try {
+                    release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        for (String name : List.of("E1", "E2", "E3")) {
+            EmulatorFixture.lead(emulator, name);
+        }
+        assertThat(inE3.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("E3 reached its listener").isTrue();
+        client.unsubscribe(LEADS); // while E3 is being handled, with E2 failed before it
+        release.countDown();
+        await().atMost(WAIT).until(() -> client.stats().eventsWaiting() == 0);
+        assertThat(marker(store)).map(ReplayMarker::replayId).as("held before the failed E2").contains(ids.get("E1"));
     }
 
     @Test

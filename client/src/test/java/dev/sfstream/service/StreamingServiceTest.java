@@ -190,7 +190,9 @@ class StreamingServiceTest {
         handler.broken = false;
         try (StreamingService service = StreamingService.builder().client(client()).handlers(handler).build()) {
             service.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> handler.handled.size() == 3);
+            // On a timeout the last assertion says what was handled (one event, or one twice).
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(handler.handled)
+                    .hasSizeGreaterThanOrEqualTo(3));
             assertThat(handler.handled).containsExactly("Good", "Poison", "After");
         }
     }
@@ -210,7 +212,9 @@ class StreamingServiceTest {
             assertThatThrownBy(() -> service.restart("/topic/Other")).isInstanceOf(IllegalArgumentException.class);
             handler.broken = false;
             service.restart("/topic/Leads");
-            await().atMost(Duration.ofSeconds(10)).until(() -> handler.handled.size() == 3);
+            // On a timeout the last assertion says what was handled (one event, or one twice).
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(handler.handled)
+                    .hasSizeGreaterThanOrEqualTo(3));
             assertThat(handler.handled).containsExactly("Good", "Poison", "After");
             assertThat(service.stoppedChannels()).isEmpty();
             assertThatThrownBy(() -> service.restart("/topic/Leads")).isInstanceOf(IllegalStateException.class);
@@ -237,7 +241,9 @@ class StreamingServiceTest {
         handler.broken = false;
         try (StreamingService service = StreamingService.builder().client(client()).handlers(handler).build()) {
             service.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> handler.handled.size() == 3);
+            // On a timeout the last assertion says what was handled (one event, or one twice).
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(handler.handled)
+                    .hasSizeGreaterThanOrEqualTo(3));
             assertThat(handler.handled).containsExactly("Good", "Poison", "After");
         }
     }
