@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sfstream.StreamingEvent;
 import dev.sfstream.emulator.Emulator;
-import dev.sfstream.service.Subscribe;
 import dev.sfstream.spring.boot.test.AutoConfigureSfstreamEmulator;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,25 +14,20 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
-import org.springframework.stereotype.Component;
 
 /**
  * A web application's Actuator endpoints read over HTTP: {@code /actuator/health/sfstream} and
  * {@code /actuator/metrics/sfstream.events.delivered}; and, with every value shown, {@code /actuator/env} and
  * {@code /actuator/configprops} show none of sfstream's secrets.
  */
-@SpringBootTest(classes = ActuatorEndpointsTest.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(classes = OrderApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"server.address=127.0.0.1",
             "management.endpoints.web.exposure.include=health,metrics,env,configprops",
             "management.endpoint.health.show-details=always", "management.endpoint.env.show-values=always",
@@ -49,28 +42,12 @@ class ActuatorEndpointsTest {
     static final List<String> SECRETS = List.of("decoy-secret-1618", "decoy-password-1414", "decoy-refresh-1732",
             "decoy-access-2236", "decoy-token-2645", Emulator.DEFAULT_CLIENT_SECRET);
 
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    @Import(Orders.class)
-    static class App {
-    }
-
-    @Component
-    static class Orders {
-        final List<String> seen = new CopyOnWriteArrayList<>();
-
-        @Subscribe("/event/Order_Placed__e")
-        void onOrder(String channel, StreamingEvent event) {
-            seen.add(event.platformEvent().orElseThrow().payload().path("Order_Number__c").asText());
-        }
-    }
-
     @LocalServerPort
     int port;
     @Autowired
     Emulator emulator;
     @Autowired
-    Orders orders;
+    OrderApp.Orders orders;
 
     final HttpClient http = HttpClient.newHttpClient();
     final ObjectMapper json = new ObjectMapper();

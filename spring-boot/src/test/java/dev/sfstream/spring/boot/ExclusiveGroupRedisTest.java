@@ -3,26 +3,19 @@ package dev.sfstream.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sfstream.StreamingEvent;
 import dev.sfstream.emulator.Emulator;
 import dev.sfstream.redis.RedisServer;
-import dev.sfstream.service.Subscribe;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Import;
-import org.springframework.stereotype.Component;
 
 /**
  * Replicas of one application ({@code sfstream.exclusive.group}) with their markers and the group's lease in a real
@@ -47,24 +40,8 @@ class ExclusiveGroupRedisTest {
         redis.close();
     }
 
-    @Component
-    static class Orders {
-        final List<String> seen = new CopyOnWriteArrayList<>();
-
-        @Subscribe("/event/Order_Placed__e")
-        void onOrder(String channel, StreamingEvent event) {
-            seen.add(event.platformEvent().orElseThrow().payload().path("Order_Number__c").asText());
-        }
-    }
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    @Import(Orders.class)
-    static class App {
-    }
-
     private ConfigurableApplicationContext replica() {
-        return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).run(
+        return new SpringApplicationBuilder(OrderApp.class).web(WebApplicationType.NONE).run(
                 "--sfstream.login-url=" + emulator.url(), "--sfstream.client-id=" + Emulator.DEFAULT_CLIENT_ID,
                 "--sfstream.client-secret=" + Emulator.DEFAULT_CLIENT_SECRET,
                 "--sfstream.username=" + Emulator.DEFAULT_USERNAME, "--sfstream.password=" + Emulator.DEFAULT_PASSWORD,
@@ -77,7 +54,7 @@ class ExclusiveGroupRedisTest {
     }
 
     private static List<String> seen(ConfigurableApplicationContext ctx) {
-        return ctx.getBean(Orders.class).seen;
+        return ctx.getBean(OrderApp.Orders.class).seen;
     }
 
     @SuppressWarnings("unchecked")

@@ -3,9 +3,7 @@ package dev.sfstream.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sfstream.StreamingEvent;
 import dev.sfstream.emulator.Emulator;
-import dev.sfstream.service.Subscribe;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -16,22 +14,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Import;
-import org.springframework.stereotype.Component;
 
 /**
  * The health contributor against an emulator over HTTP: UP while consuming; DOWN with the client's reason once
@@ -52,33 +45,17 @@ class HealthTest {
         emulator.close();
     }
 
-    @Component
-    static class Orders {
-        final List<String> seen = new CopyOnWriteArrayList<>();
-
-        @Subscribe("/event/Order_Placed__e")
-        void onOrder(String channel, StreamingEvent event) {
-            seen.add(event.platformEvent().orElseThrow().payload().path("Order_Number__c").asText());
-        }
-    }
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    @Import(Orders.class)
-    static class App {
-    }
-
     @Test
     void downWithTheReasonOnceTheClientGaveUpOnCredentialsThatCannotBeRenewed(CapturedOutput output)
             throws Exception {
         String refreshToken = emulator.issueRefreshToken(Emulator.DEFAULT_USERNAME, Emulator.DEFAULT_CLIENT_ID);
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class)
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(OrderApp.class)
                 .web(WebApplicationType.NONE)
                 .run("--sfstream.login-url=" + emulator.url(), "--sfstream.client-id=" + Emulator.DEFAULT_CLIENT_ID,
                         "--sfstream.client-secret=" + Emulator.DEFAULT_CLIENT_SECRET,
                         "--sfstream.refresh-token=" + refreshToken, "--sfstream.connection-timeout=20s")) {
             SfstreamHealthIndicator indicator = ctx.getBean(SfstreamHealthIndicator.class);
-            Orders orders = ctx.getBean(Orders.class);
+            OrderApp.Orders orders = ctx.getBean(OrderApp.Orders.class);
             emulator.publishEvent("Order_Placed__e", Map.of("Order_Number__c", "O-1"));
             await().atMost(Duration.ofSeconds(20)).until(() -> orders.seen.size() == 1);
             Health up = indicator.health();
