@@ -489,7 +489,6 @@ public final class StreamingClient implements AutoCloseable, Iterable<StreamingE
         public StreamingClient build() {
             return new StreamingClient(ClientSettings.of(this));
         }
-
     }
 
     @Override

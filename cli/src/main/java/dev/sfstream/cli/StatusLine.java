@@ -12,7 +12,8 @@ import java.util.Locale;
  * What {@code listen} says on stderr about the connection. In a terminal, a status line (state, events, rate,
  * reconnects) that is cleared before each event is printed and drawn again after it, so events on the screen are
  * plain JSON lines. In a terminal or not, one warning with the cause when the connection is lost (or cannot be made
- * yet, at the start) and one when it is back, so an outage is never silent. Thread-safe: the client reports states on its own threads.
+ * yet, at the start) and one when it is back, so an outage is never silent. Thread-safe: the client reports states
+ * on its own threads.
  */
 final class StatusLine implements ConnectionListener {
     /** Carriage return, then ANSI "erase to end of line". */

@@ -17,8 +17,6 @@ import java.util.Map;
 /** JSON in and out of the emulator's servlets, with one shared Jackson mapper. */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
-    /** How much of a body over the size limit is read to its end before the 413, as Salesforce takes 50 MB. */
-    private static final long DRAINED_BYTES = 64L * 1024 * 1024;
 
     private Json() {
     }
@@ -29,17 +27,17 @@ public final class Json {
      * not a JSON object is Salesforce's {@code JSON_PARSER_ERROR}.
      */
     static Map<String, Object> objectBody(HttpServletRequest request) throws IOException {
-        long declared = request.getContentLengthLong();
-        if (declared > SizeLimits.REST_BODY_BYTES) {
-            throw tooLarge(request, declared);
+        if (request.getContentLengthLong() > SizeLimits.REST_BODY_BYTES) {
+            throw SizeLimits.restBodyTooLarge();
         }
+        // Not closed: the servlet reads what is left of a refused body before it answers.
         LimitedInputStream in = new LimitedInputStream(request.getInputStream(), SizeLimits.REST_BODY_BYTES);
         Object parsed;
         try {
             parsed = MAPPER.readValue(in, Object.class);
         } catch (IOException e) {
             if (in.exceeded()) {
-                throw tooLarge(request, declared);
+                throw SizeLimits.restBodyTooLarge();
             }
             if (e instanceof JsonProcessingException j) {
                 throw new DmlException(400, "JSON_PARSER_ERROR", "Unexpected character in the request body at line "
@@ -54,28 +52,6 @@ public final class Json {
             return out;
         }
         throw new DmlException(400, "JSON_PARSER_ERROR", "The request body must be a JSON object");
-    }
-
-    /**
-     * {@link SizeLimits#restBodyTooLarge()}, after reading the rest of the body (up to {@link #DRAINED_BYTES}) and
-     * throwing it away: a client still sending its body when the connection closes gets a broken pipe instead of the
-     * answer. A bigger body is left unread, and its connection closed.
-     */
-    private static DmlException tooLarge(HttpServletRequest request, long declared) {
-        if (declared <= DRAINED_BYTES) {
-            try {
-                InputStream rest = request.getInputStream();
-                byte[] sink = new byte[65_536];
-                long left = DRAINED_BYTES;
-                int n;
-                while (left > 0 && (n = rest.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
-                    left -= n;
-                }
-            } catch (IOException | IllegalStateException gone) {
-                // the client went away: there is no one to answer
-            }
-        }
-        return SizeLimits.restBodyTooLarge();
     }
 
     /** The length in bytes of a value written as JSON (UTF-8), counted without keeping the text. */

@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,6 +26,8 @@ final class RestServlet extends HttpServlet {
     /** The newest API version the emulator answers to, and the oldest. */
     static final double LATEST_VERSION = 66.0;
     static final double OLDEST_VERSION = 20.0;
+    /** How much of a refused request's body is read before the answer: Salesforce takes bodies of up to 50 MB. */
+    private static final long DISCARDED_BYTES = 64L * 1024 * 1024;
 
     private final transient EmulatedOrg org;
     private final transient Map<String, QueryCursor> cursors = new ConcurrentHashMap<>();
@@ -51,17 +54,24 @@ final class RestServlet extends HttpServlet {
     }
 
     /**
-     * Reads what is left of a refused request's body. Jetty closes a connection whose request body was not read by the
-     * time the response completed, and a client that already pooled it then fails its next request ("header parser
-     * received no bytes"); a body over the size limit is left unread, and its connection closed.
+     * Reads what is left of a refused request's body, up to {@link #DISCARDED_BYTES} (a body over the size limit
+     * included, declared or chunked). Jetty closes a connection whose request body was not read by the time the
+     * response completed: a client still sending its body then gets a broken pipe instead of the answer, and a client
+     * that already pooled the connection fails its next request ("header parser received no bytes"). A bigger body
+     * is left unread, and its connection closed.
      */
     private static void discardBody(HttpServletRequest request) {
-        long length = request.getContentLengthLong();
-        if (length <= 0 || length > SizeLimits.REST_BODY_BYTES) {
+        if (request.getContentLengthLong() > DISCARDED_BYTES) {
             return;
         }
         try {
-            request.getInputStream().readNBytes((int) length);
+            InputStream rest = request.getInputStream();
+            byte[] sink = new byte[65_536];
+            long left = DISCARDED_BYTES;
+            int n;
+            while (left > 0 && (n = rest.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+                left -= n;
+            }
         } catch (IOException | IllegalStateException e) {
             // read already (as a reader), or the client went away: nothing to keep the connection for
         }

@@ -31,7 +31,8 @@ class QuickStartTest {
                     () -> QuickStart.stream(login, dir.resolve("replay.json"), 1, out));
             // The quick start starts from new events: create the Lead once its subscription is there.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!org.status().get("subscriptions").toString().contains("/topic/LeadCreation") && !quickStart.isDone()) {
+            while (!org.status().get("subscriptions").toString().contains("/topic/LeadCreation")
+                    && !quickStart.isDone()) {
                 assertTrue(System.nanoTime() < deadline, "the quick start did not subscribe within 30 s");
                 try {
                     quickStart.get(20, TimeUnit.MILLISECONDS); // returns early, or throws, if the quick start ended
